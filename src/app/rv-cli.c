@@ -1,0 +1,237 @@
+/* rv-cli.c
+ *
+ * Copyright 2026 The RUC Validator authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <http://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rv-cli"
+
+#include "config.h"
+
+#include "rv-cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "rv-ruc.h"
+
+/* The command-line modes run here, before GtkApplication starts up, so that they work
+ * on a machine without a display: nothing in this file may touch GTK.
+ */
+
+typedef struct
+{
+  gboolean   version;
+  gboolean   check;
+  char     **remaining;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_clear_pointer (&options->remaining, g_strfreev);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* Arguments that GApplication itself understands and the window mode needs. */
+static gboolean
+is_gapplication_option (const char *arg)
+{
+  return g_str_has_prefix (arg, "--gapplication-");
+}
+
+static gboolean
+wants_cli (char **argv)
+{
+  for (guint i = 1; argv[i] != NULL; i++)
+    {
+      if (strcmp (argv[i], "--") == 0)
+        return FALSE;
+      if (argv[i][0] == '-' && argv[i][1] != 0 && !is_gapplication_option (argv[i]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Keeps a line of --check output on one line whatever the argument holds. */
+static char *
+printable (const char *text)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    g_string_append_c (s, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
+  if (!g_utf8_validate (s->str, s->len, NULL))
+    {
+      g_autofree char *valid = g_utf8_make_valid (s->str, s->len);
+      g_string_assign (s, valid);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * rv_cli_check:
+ * @values: the arguments of `--check`
+ *
+ * Prints one line per value on standard output, tab-separated: the normalised value
+ * (or the argument itself when it has none), "valid", "dni" or "invalid", the reason,
+ * and a suggestion when there is one ("did you mean" the RUC with the right check digit,
+ * or the RUC a DNI would have). The second column is a stable word for scripts.
+ *
+ * Returns: %RV_EXIT_OK if every value is a well-formed RUC or DNI, else %RV_EXIT_FAILURE
+ */
+int
+rv_cli_check (const char * const *values)
+{
+  int status = RV_EXIT_OK;
+
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      RvRucParse parse;
+      g_autofree char *reason = NULL;
+      g_autofree char *shown = NULL;
+      const char *verdict;
+      char dni_ruc[12] = "";
+      g_autofree char *suggestion = NULL;
+
+      switch (rv_ruc_parse (values[i], &parse))
+        {
+        case RV_ID_KIND_RUC:
+          verdict = "valid";
+          break;
+        case RV_ID_KIND_DNI:
+          verdict = "dni";
+          if (rv_ruc_from_dni (parse.value, dni_ruc))
+            /* Translators: %s is the RUC a person with this DNI would have. */
+            suggestion = g_strdup_printf (_("as a RUC: %s"), dni_ruc);
+          break;
+        case RV_ID_KIND_NONE:
+        default:
+          verdict = "invalid";
+          status = RV_EXIT_FAILURE;
+          if (parse.suggestion[0] != 0)
+            /* Translators: %s is the RUC with the right check digit. */
+            suggestion = g_strdup_printf (_("did you mean %s?"), parse.suggestion);
+          break;
+        }
+
+      reason = rv_ruc_parse_dup_reason (&parse);
+      shown = printable (parse.value[0] != 0 && parse.reason != RV_RUC_REASON_NOT_A_NUMBER
+                         ? parse.value : values[i]);
+      if (suggestion != NULL)
+        g_print ("%s\t%s\t%s\t%s\n", shown, verdict, reason, suggestion);
+      else
+        g_print ("%s\t%s\t%s\n", shown, verdict, reason);
+    }
+
+  return status;
+}
+
+static gboolean
+parse_options (char    ***arguments,
+               Options   *options,
+               GError   **error)
+{
+  const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
+      N_("Show the version and exit"), NULL },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &options->check,
+      N_("Check each RUC or DNI offline (length, prefix, check digit) and print one line each"),
+      NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->remaining, NULL,
+      N_("[RUC…]") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Checks that the RUC numbers in a spreadsheet belong to real, "
+                                  "active taxpayers.\n"
+                                  "Without options, opens the window."));
+  g_option_context_set_description (context,
+                                    _("Examples:\n"
+                                      "  ruc-validator --check 20131312955 20131312956\n"
+                                      "\n"
+                                      "Exit status: 0 when every value is well formed, 1 when one "
+                                      "is not, 2 for a usage error."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  return g_option_context_parse_strv (context, arguments, error);
+}
+
+/**
+ * rv_cli_handle:
+ * @arguments: (inout): the command line
+ * @exit_status: (out): the exit status when handled
+ *
+ * Runs the command-line modes (`--version`, `--check`, `--help`).
+ *
+ * Returns: %TRUE if the command line was handled here and the program should exit
+ *   with @exit_status; %FALSE to open the window
+ */
+gboolean
+rv_cli_handle (char ***arguments,
+               int    *exit_status)
+{
+  g_auto(Options) options = { 0 };
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (arguments != NULL && *arguments != NULL, FALSE);
+  g_return_val_if_fail (exit_status != NULL, FALSE);
+
+  if (!wants_cli (*arguments))
+    return FALSE;
+
+  argv = g_strdupv (*arguments);
+  if (!parse_options (&argv, &options, &error))
+    {
+      g_printerr ("ruc-validator: %s\n", error->message);
+      g_printerr (_("Run “%s --help” to see the options.\n"), "ruc-validator");
+      *exit_status = RV_EXIT_USAGE;
+      return TRUE;
+    }
+
+  if (options.version)
+    {
+      g_print ("ruc-validator %s\n", PACKAGE_VERSION);
+      *exit_status = RV_EXIT_OK;
+      return TRUE;
+    }
+
+  if (options.check)
+    {
+      if (options.remaining == NULL || options.remaining[0] == NULL)
+        {
+          g_printerr ("ruc-validator: %s\n", _("--check needs at least one RUC or DNI"));
+          *exit_status = RV_EXIT_USAGE;
+          return TRUE;
+        }
+      *exit_status = rv_cli_check ((const char * const *) options.remaining);
+      return TRUE;
+    }
+
+  /* Options were given, but none that chooses a mode. */
+  g_printerr ("ruc-validator: %s\n", _("Nothing to do: give --check, or no option to open the window"));
+  *exit_status = RV_EXIT_USAGE;
+  return TRUE;
+}

@@ -1,0 +1,44 @@
+/* rv-cli.h
+ *
+ * Copyright 2026 The RUC Validator authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <http://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * RvExitStatus:
+ *
+ * Exit statuses of the command-line modes (see DESIGN.md).
+ */
+typedef enum
+{
+  RV_EXIT_OK = 0,
+  RV_EXIT_FAILURE = 1,
+  RV_EXIT_USAGE = 2,
+  RV_EXIT_PENDING = 3,
+} RvExitStatus;
+
+gboolean rv_cli_handle      (char ***arguments,
+                             int     *exit_status);
+int      rv_cli_check       (const char * const *values);
+
+G_END_DECLS
