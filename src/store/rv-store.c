@@ -214,25 +214,31 @@ rollback (RvStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Makes sure the file is ours (or new) before anything is written to it: somebody
+ * else's database is refused untouched.
+ */
 static gboolean
-migrate (RvStore  *self,
-         GError  **error)
+check_identity (RvStore  *self,
+                gint64   *version,
+                GError  **error)
 {
-  gint64 version = 0;
   gint64 application_id = 0;
+  gint64 n_objects = 0;
 
-  if (!query_int (self, "PRAGMA user_version", &version, error) ||
-      !query_int (self, "PRAGMA application_id", &application_id, error))
+  if (!query_int (self, "PRAGMA user_version", version, error) ||
+      !query_int (self, "PRAGMA application_id", &application_id, error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, error))
     return FALSE;
 
-  if (version > 0 && application_id != APPLICATION_ID)
+  if (application_id != APPLICATION_ID &&
+      (application_id != 0 || *version != 0 || n_objects != 0))
     {
       g_set_error (error, RV_STORE_ERROR, RV_STORE_ERROR_CORRUPT,
                    _("“%s” is a database of another application"), self->path);
       return FALSE;
     }
 
-  if (version > RV_STORE_SCHEMA_VERSION)
+  if (*version > RV_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, RV_STORE_ERROR, RV_STORE_ERROR_TOO_NEW,
                    _("The database “%s” was written by a newer version of RUC Validator; "
@@ -241,6 +247,14 @@ migrate (RvStore  *self,
       return FALSE;
     }
 
+  return TRUE;
+}
+
+static gboolean
+migrate (RvStore  *self,
+         gint64    version,
+         GError  **error)
+{
   for (; version < RV_STORE_SCHEMA_VERSION; version++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d;"
@@ -311,6 +325,7 @@ rv_store_open (RvStore  *self,
 {
   g_autofree char *journal_mode = NULL;
   sqlite3_stmt *stmt = NULL;
+  gint64 version = 0;
   int rc;
 
   if (!prepare_file (self->path, error))
@@ -327,6 +342,20 @@ rv_store_open (RvStore  *self,
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, 5000);
 
+  /* SQLite falls back to read-only when the file cannot be written; refuse before the
+   * first read, which would leave a read-only shared-memory file behind.
+   */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      g_set_error (error, RV_STORE_ERROR, RV_STORE_ERROR_READ_ONLY,
+                   _("The database “%s” cannot be written: check its permissions"),
+                   self->path);
+      return FALSE;
+    }
+
+  if (!check_identity (self, &version, error))
+    return FALSE;
+
   /* journal_mode answers with the mode in force: a read-only or odd file stays in another. */
   if ((rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL)) != SQLITE_OK)
     return SQL_FAIL (self, rc, error);
@@ -338,8 +367,10 @@ rv_store_open (RvStore  *self,
   if (g_strcmp0 (journal_mode, "wal") != 0)
     g_warning ("Database %s is in journal mode %s, not WAL", self->path, journal_mode);
 
-  if (!exec_sql (self, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", error) ||
-      !migrate (self, error))
+  /* The WAL grows to the largest transaction; give the disk back after checkpoints. */
+  if (!exec_sql (self, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                       "PRAGMA journal_size_limit = 16777216;", error) ||
+      !migrate (self, version, error))
     return FALSE;
 
   rc = sqlite3_prepare_v3 (self->db,
@@ -391,6 +422,16 @@ column_text (sqlite3_stmt *stmt,
              int           column)
 {
   return (const char *) sqlite3_column_text (stmt, column);
+}
+
+/* The arrays of rv_store_get_records() hold %NULL where there is no record, and
+ * GPtrArray calls its free function on every element, %NULL ones included.
+ */
+static void
+record_unref0 (gpointer record)
+{
+  if (record != NULL)
+    rv_record_unref (record);
 }
 
 static void
@@ -578,8 +619,12 @@ new_thread (GTask        *task,
             GCancellable *cancellable)
 {
   GError *error = NULL;
-  RvStore *store = rv_store_new (task_data, &error);
+  RvStore *store;
 
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  store = rv_store_new (task_data, &error);
   if (store == NULL)
     g_task_return_error (task, error);
   else
@@ -815,7 +860,7 @@ rv_store_get_records (RvStore            *self,
   g_return_val_if_fail (rucs != NULL || n_rucs == 0, NULL);
 
   locker = g_mutex_locker_new (&self->lock);
-  result = g_ptr_array_new_full (n_rucs, (GDestroyNotify) rv_record_unref);
+  result = g_ptr_array_new_full (n_rucs, record_unref0);
 
   if (!exec_sql (self, "BEGIN", error))
     return NULL;
@@ -1062,11 +1107,18 @@ rv_store_finish_run (RvStore      *self,
                      GError      **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GEnumClass) status_class = NULL;
+  GEnumValue *status;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (RV_IS_STORE (self), FALSE);
   g_return_val_if_fail (run != NULL, FALSE);
+
+  /* The column holds the nick ("finished"), as its default and rv_store_list_runs() do. */
+  status_class = g_type_class_ref (RV_TYPE_RUN_STATUS);
+  status = g_enum_get_value (status_class, run->status);
+  g_return_val_if_fail (status != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->lock);
 
@@ -1080,7 +1132,7 @@ rv_store_finish_run (RvStore      *self,
 
   sqlite3_bind_int64 (stmt, 1, run->finished_at > 0 ? run->finished_at
                                                      : g_get_real_time () / G_USEC_PER_SEC);
-  sqlite3_bind_text (stmt, 2, g_enum_to_string (RV_TYPE_RUN_STATUS, run->status), -1, g_free);
+  sqlite3_bind_text (stmt, 2, status->value_nick, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, run->total);
   sqlite3_bind_int64 (stmt, 4, run->unique);
   for (guint v = 0; v < RV_N_VERDICTS; v++)

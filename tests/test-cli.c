@@ -1,0 +1,193 @@
+/* test-cli.c
+ *
+ * Copyright 2026 The RUC Validator authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <http://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+
+/* Runs ruc-validator as a user does, with no display at all, and returns its exit status. */
+static int
+run (const char * const  *args,
+     const char * const  *extra_env,
+     char               **out,
+     char               **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *exe = g_getenv ("RUC_VALIDATOR_EXE");
+
+  g_assert_nonnull (exe);
+
+  g_ptr_array_add (argv, (gpointer) exe);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, extra_env[i], extra_env[i + 1], TRUE);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  return g_subprocess_get_exit_status (process);
+}
+
+#define ARGS(...) ((const char * const[]) { __VA_ARGS__, NULL })
+
+static void
+test_check_done_when (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  status = run (ARGS ("--check", "20131312955", "20131312956", "2.0131312955E10"), NULL, &out, &err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (out, ==,
+                   "20131312955\tvalid\tWell-formed RUC of a company\n"
+                   "20131312956\tinvalid\tWrong check digit\tdid you mean 20131312955?\n"
+                   "20131312955\tvalid\tWell-formed RUC of a company\n");
+  g_assert_cmpstr (err, ==, "");
+}
+
+static void
+test_check_all_valid (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status;
+
+  status = run (ARGS ("--check", "20100047218", "'10054148289", "RUC: 17155542071", "07654321"),
+                NULL, &out, &err);
+  g_assert_cmpint (status, ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_true (g_str_has_prefix (lines[0], "20100047218\tvalid\t"));
+  g_assert_true (g_str_has_prefix (lines[1], "10054148289\tvalid\t"));
+  g_assert_true (g_str_has_prefix (lines[2], "17155542071\tvalid\t"));
+  g_assert_cmpstr (lines[3], ==, "07654321\tdni\tDNI, not a RUC\tas a RUC: 10076543211");
+  g_assert_cmpstr (lines[4], ==, "");
+}
+
+static void
+test_check_bad_values (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  status = run (ARGS ("--check", "abc\tdef", "99512333792", "2.01E+10", "", "2013131295"),
+                NULL, &out, &err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (out, ==,
+                   "abc def\tinvalid\tNot a number\n"
+                   "99512333792\tinvalid\tUnknown prefix 99 (a RUC starts with 10, 15, 16, 17 or 20)\n"
+                   "20100000000\tinvalid\tThe spreadsheet rounded this number: its last digits are lost\n"
+                   "\tinvalid\tEmpty cell\n"
+                   "2013131295\tinvalid\tWrong length: 10 digits (a RUC has 11, a DNI 8)\n");
+}
+
+static void
+test_check_spanish (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *localedir = g_getenv ("RUC_VALIDATOR_LOCALEDIR");
+  int status;
+
+  g_assert_nonnull (localedir);
+  status = run (ARGS ("--check", "20131312956", "20131312955"),
+                ARGS ("LANGUAGE", "es"), &out, &err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (out, ==,
+                   "20131312956\tinvalid\tDígito verificador incorrecto\t¿quiso decir 20131312955?\n"
+                   "20131312955\tvalid\tRUC con formato válido de una empresa\n");
+}
+
+static void
+test_usage_errors (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *out3 = NULL;
+  g_autofree char *err3 = NULL;
+
+  g_assert_cmpint (run (ARGS ("--check"), NULL, &out, &err), ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "--check needs at least one RUC or DNI"));
+
+  g_assert_cmpint (run (ARGS ("--no-such-option"), NULL, &out2, &err2), ==, 2);
+  g_assert_cmpstr (out2, ==, "");
+  g_assert_nonnull (strstr (err2, "--no-such-option"));
+  g_assert_nonnull (strstr (err2, "--help"));
+
+  /* Without a display, asking for the window is an error, not a crash. */
+  g_assert_cmpint (run (ARGS ("--gapplication-no-such"), NULL, &out3, &err3), !=, 0);
+}
+
+static void
+test_version_and_help (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *help = NULL;
+  g_autofree char *help_err = NULL;
+
+  g_assert_cmpint (run (ARGS ("--version"), NULL, &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "ruc-validator " PACKAGE_VERSION "\n");
+
+  g_assert_cmpint (run (ARGS ("--help"), NULL, &help, &help_err), ==, 0);
+  g_assert_nonnull (strstr (help, "--check"));
+  g_assert_nonnull (strstr (help, "--version"));
+  g_assert_nonnull (strstr (help, "Exit status"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/check/done-when", test_check_done_when);
+  g_test_add_func ("/cli/check/all-valid", test_check_all_valid);
+  g_test_add_func ("/cli/check/bad-values", test_check_bad_values);
+  g_test_add_func ("/cli/check/spanish", test_check_spanish);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/version-and-help", test_version_and_help);
+
+  return g_test_run ();
+}
