@@ -24,6 +24,8 @@
 
 #include <gio/gio.h>
 
+#include "rv-cli.h"
+
 /* Runs ruc-validator as a user does, with no display at all, and returns its exit status. */
 static int
 run (const char * const  *args,
@@ -176,6 +178,52 @@ test_version_and_help (void)
   g_assert_nonnull (strstr (help, "Exit status"));
 }
 
+static GString *printed;
+
+static void
+capture_print (const char *text)
+{
+  g_string_append (printed, text);
+}
+
+/* Which command lines the command-line modes take, and which go to the window. */
+static void
+test_handle_routing (void)
+{
+  GPrintFunc old_print;
+
+  static const struct { const char *argv[4]; gboolean handled; int status; } cases[] = {
+    { { NULL }, FALSE, -1 },                                /* g_application_run (app, 0, NULL) */
+    { { "ruc-validator", NULL }, FALSE, -1 },
+    { { "ruc-validator", "--", "--check", NULL }, FALSE, -1 },
+    { { "ruc-validator", "--gapplication-service", NULL }, FALSE, -1 },
+    { { "ruc-validator", "--version", NULL }, TRUE, 0 },
+    { { "ruc-validator", "--check", NULL }, TRUE, 2 },
+    { { "ruc-validator", "--check", "1", NULL }, TRUE, 1 },
+    { { "ruc-validator", "--check", "20131312955", NULL }, TRUE, 0 },
+  };
+
+  printed = g_string_new (NULL);
+  old_print = g_set_print_handler (capture_print);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* An exact-size copy, so that a read past the end is a read past the allocation. */
+      g_auto(GStrv) argv = g_strdupv ((char **) cases[i].argv);
+      int status = -1;
+
+      g_assert_cmpint (rv_cli_handle (&argv, &status), ==, cases[i].handled);
+      g_assert_cmpint (status, ==, cases[i].status);
+    }
+
+  g_set_print_handler (old_print);
+  g_assert_cmpstr (printed->str, ==,
+                   "ruc-validator " PACKAGE_VERSION "\n"
+                   "1\tinvalid\tWrong length: 1 digit (a RUC has 11, a DNI 8)\n"
+                   "20131312955\tvalid\tWell-formed RUC of a company\n");
+  g_string_free (printed, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -188,6 +236,7 @@ main (int   argc,
   g_test_add_func ("/cli/check/spanish", test_check_spanish);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/version-and-help", test_version_and_help);
+  g_test_add_func ("/cli/handle-routing", test_handle_routing);
 
   return g_test_run ();
 }

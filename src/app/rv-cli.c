@@ -60,6 +60,10 @@ is_gapplication_option (const char *arg)
 static gboolean
 wants_cli (char **argv)
 {
+  /* g_application_run() may be given no arguments at all, not even a program name. */
+  if (argv[0] == NULL)
+    return FALSE;
+
   for (guint i = 1; argv[i] != NULL; i++)
     {
       if (strcmp (argv[i], "--") == 0)
