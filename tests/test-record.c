@@ -90,6 +90,49 @@ test_dash_is_empty (void)
   g_assert_cmpstr (rv_record_get_as_of (record), ==, "2026-11-21 10:15:00");
 }
 
+/* A server that lies cannot make a record big: every text is cut at 1,024 bytes, on a
+ * character boundary.
+ */
+static void
+test_long_text_is_cut (void)
+{
+  g_autoptr(RvRecord) record = rv_record_new ("20131312955", TRUE);
+  g_autoptr(GString) huge = g_string_new (NULL);
+  const char *name;
+
+  g_string_append_c (huge, 'x');
+  for (guint i = 0; i < 500000; i++)
+    g_string_append (huge, "\xc3\xb1");  /* ñ: two bytes, so the cut falls inside one */
+
+  for (guint f = 0; f < RV_N_FIELDS; f++)
+    rv_record_set_field (record, f, huge->str);
+  rv_record_set_provider (record, huge->str);
+  rv_record_set_as_of (record, huge->str);
+
+  for (guint f = 0; f < RV_N_FIELDS; f++)
+    {
+      name = rv_record_get_field (record, f);
+      g_assert_cmpuint (strlen (name), ==, 1023);
+      g_assert_true (g_utf8_validate (name, -1, NULL));
+    }
+  g_assert_cmpuint (strlen (rv_record_get_provider (record)), ==, 1023);
+  g_assert_cmpuint (strlen (rv_record_get_as_of (record)), ==, 1023);
+
+  /* Exactly the limit is kept whole. */
+  rv_record_set_field (record, RV_FIELD_NAME, huge->str + 1 + 500000 * 2 - 1024);
+  g_assert_cmpuint (strlen (rv_record_get_field (record, RV_FIELD_NAME)), ==, 1024);
+
+  /* Replacing texts keeps the others intact. */
+  rv_record_set_field (record, RV_FIELD_STATE, "ACTIVO");
+  rv_record_set_field (record, RV_FIELD_CONDITION, "HABIDO");
+  rv_record_set_field (record, RV_FIELD_UBIGEO, NULL);
+  g_assert_cmpstr (rv_record_get_field (record, RV_FIELD_STATE), ==, "ACTIVO");
+  g_assert_cmpstr (rv_record_get_field (record, RV_FIELD_CONDITION), ==, "HABIDO");
+  g_assert_null (rv_record_get_field (record, RV_FIELD_UBIGEO));
+  g_assert_cmpuint (strlen (rv_record_get_field (record, RV_FIELD_NAME)), ==, 1024);
+  g_assert_cmpint (rv_record_get_verdict (record), ==, RV_VERDICT_VALID);
+}
+
 static void
 test_copy_and_ref (void)
 {
@@ -120,6 +163,21 @@ test_copy_and_ref (void)
   g_assert_cmpint (rv_record_get_checked_at (copy), ==, 1790000000);
   g_assert_cmpint (rv_record_get_source (copy), ==, RV_SOURCE_PADRON);
   g_assert_cmpstr (rv_record_get_provider (copy), ==, "padron");
+
+  /* The copy is independent: changing the original leaves it alone. */
+  rv_record_set_field (record, RV_FIELD_NAME, "CHANGED");
+  g_assert_cmpstr (rv_record_get_field (copy, RV_FIELD_NAME), ==, "value 0");
+
+  {
+    g_autoptr(RvRecord) empty = rv_record_new ("20100047218", FALSE);
+    g_autoptr(RvRecord) empty_copy = rv_record_copy (empty);
+
+    g_assert_cmpstr (rv_record_get_ruc (empty_copy), ==, "20100047218");
+    g_assert_false (rv_record_get_found (empty_copy));
+    g_assert_null (rv_record_get_provider (empty_copy));
+    for (guint f = 0; f < RV_N_FIELDS; f++)
+      g_assert_null (rv_record_get_field (empty_copy, f));
+  }
 
   ref = rv_record_ref (record);
   g_assert_true (ref == record);
@@ -209,6 +267,7 @@ main (int   argc,
   g_test_add_func ("/record/verdict-rule", test_verdict_rule);
   g_test_add_func ("/record/dash-is-empty", test_dash_is_empty);
   g_test_add_func ("/record/copy-and-ref", test_copy_and_ref);
+  g_test_add_func ("/record/long-text-is-cut", test_long_text_is_cut);
   g_test_add_func ("/record/field-keys", test_field_keys);
   g_test_add_func ("/record/nicks", test_nicks);
   g_test_add_func ("/record/preconditions", test_preconditions);
