@@ -269,12 +269,15 @@ on_activate_cb (RvApplication *app)
 static void
 test_window_empty_state (void)
 {
-  g_autoptr(RvApplication) app = rv_application_new ();
+  RvApplication *app = rv_application_new ();
 
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), NULL);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
   g_assert_null (find_toplevel (RV_TYPE_WINDOW));
+
+  /* Nothing keeps the application alive once it has quit. */
+  g_assert_finalize_object (app);
 }
 
 static void
