@@ -184,6 +184,8 @@ empty_state_scenario (gpointer data)
                    "Check Your Suppliers and Clients");
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "RUC"));
   g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (status)), ==, APP_ID);
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                          APP_ID));
   g_assert_null (find_visible_button (status));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "devel") == DEVELOPMENT_BUILD);
 
@@ -212,7 +214,8 @@ empty_state_scenario (gpointer data)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (result)), "10012345670"));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "20131312956");
-  wait_frames (GTK_WIDGET (window), 3);
+  /* Let the entry row's title animation end. */
+  wait_frames (GTK_WIDGET (window), 30);
   save_screenshot (GTK_WIDGET (window), "window-check.png");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
