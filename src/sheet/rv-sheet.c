@@ -100,7 +100,8 @@ rv_sheet_class_init (RvSheetClass *klass)
 static void
 rv_sheet_init (RvSheet *self)
 {
-  self->slots = g_array_new (FALSE, FALSE, sizeof (Slot));
+  /* Cleared: cells between sparse ones must read as empty. */
+  self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   self->row_starts = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->texts = g_byte_array_new ();
   /* Offset 0: the empty string every empty cell points to. */
