@@ -12,7 +12,7 @@ status=0
 # 1. Every file with translatable strings is listed.
 grep -v '^#' po/POTFILES.in | sed '/^$/d' > "$tmp/listed"
 {
-  grep -rlE '(^|[^A-Za-z_])(N?_|C_|NC_|g_dngettext) \(' src --include='*.c' || true
+  grep -rlE '(^|[^A-Za-z_])(N?_|C_|NC_|g_dngettext) ?\(' src --include='*.c' || true
   grep -rl 'translatable="yes"' src --include='*.ui' || true
   ls data/*.desktop.in.in data/*.metainfo.xml.in.in data/*.gschema.xml 2>/dev/null || true
 } | sort -u > "$tmp/marked"

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "rv-cli.h"
 
@@ -186,6 +187,227 @@ capture_print (const char *text)
   g_string_append (printed, text);
 }
 
+static char *
+fixture (const char *first,
+         ...)
+{
+  va_list args;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  const char *part;
+
+  g_ptr_array_add (parts, (gpointer) g_getenv ("G_TEST_SRCDIR"));
+  g_ptr_array_add (parts, (gpointer) "fixtures");
+  va_start (args, first);
+  for (part = first; part != NULL; part = va_arg (args, const char *))
+    g_ptr_array_add (parts, (gpointer) part);
+  va_end (args);
+  g_ptr_array_add (parts, NULL);
+
+  return g_build_filenamev ((char **) parts->pdata);
+}
+
+static JsonObject *
+inspect (const char *path,
+         const char *option,
+         int         expected_status)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (option != NULL)
+    status = run (ARGS ("--inspect", path, option), NULL, &out, &err);
+  else
+    status = run (ARGS ("--inspect", path), NULL, &out, &err);
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, expected_status);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+assert_counts (JsonObject *result,
+               const char *sheet,
+               gint64      rows,
+               gint64      ruc_cells,
+               gint64      well_formed,
+               gint64      invalid,
+               gint64      dni)
+{
+  g_assert_cmpstr (json_object_get_string_member (result, "sheet"), ==, sheet);
+  g_assert_cmpint (json_object_get_int_member (result, "rows"), ==, rows);
+  g_assert_cmpint (json_object_get_int_member (result, "ruc_cells"), ==, ruc_cells);
+  g_assert_cmpint (json_object_get_int_member (result, "well_formed"), ==, well_formed);
+  g_assert_cmpint (json_object_get_int_member (result, "invalid"), ==, invalid);
+  g_assert_cmpint (json_object_get_int_member (result, "dni"), ==, dni);
+  g_assert_cmpint (json_object_get_int_member (result, "unique"), ==, well_formed + invalid + dni);
+}
+
+static void
+assert_sheet (JsonObject *result,
+              guint       index,
+              const char *name,
+              gint64      header_row,
+              const char *letter,
+              const char *header)
+{
+  JsonArray *sheets = json_object_get_array_member (result, "sheets");
+  JsonObject *sheet = json_array_get_object_element (sheets, index);
+
+  g_assert_cmpstr (json_object_get_string_member (sheet, "name"), ==, name);
+  if (header_row > 0)
+    g_assert_cmpint (json_object_get_int_member (sheet, "header_row"), ==, header_row);
+  else
+    g_assert_true (json_object_get_null_member (sheet, "header_row"));
+  if (letter != NULL)
+    {
+      JsonObject *column = json_object_get_object_member (sheet, "ruc_column");
+
+      g_assert_nonnull (column);
+      g_assert_cmpstr (json_object_get_string_member (column, "letter"), ==, letter);
+      g_assert_cmpstr (json_object_get_string_member (column, "header"), ==, header);
+    }
+  else
+    g_assert_true (json_object_get_null_member (sheet, "ruc_column"));
+}
+
+/* The same workbook saved by LibreOffice as XLSX, ODS and XLS: the same answer. */
+static void
+test_inspect_workbooks (void)
+{
+  static const char *formats[] = { "xlsx", "ods", "xls" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *name = g_strconcat ("suppliers.", formats[i], NULL);
+      g_autofree char *path = fixture ("sheets", name, NULL);
+      g_autoptr(JsonObject) result = inspect (path, NULL, 0);
+      JsonObject *sheet;
+
+      g_test_message ("%s", name);
+      g_assert_cmpstr (json_object_get_string_member (result, "file"), ==, path);
+      g_assert_cmpstr (json_object_get_string_member (result, "format"), ==, formats[i]);
+      g_assert_true (json_object_get_null_member (result, "encoding"));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "sheets")), ==, 3);
+      assert_sheet (result, 0, "Notas", 0, NULL, NULL);
+      assert_sheet (result, 1, "Proveedores", 3, "B", "R.U.C.");
+      assert_sheet (result, 2, "Clientes", 1, "C", "Nro. Doc.");
+      sheet = json_array_get_object_element (json_object_get_array_member (result, "sheets"), 1);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sheet, "name_column"),
+                                                      "header"), ==, "Razón Social");
+      /* 13 rows below the header (one empty), 11 RUC cells: 5 distinct well-formed RUCs
+       * (two repeated, one written "RUC: …", one "20 131 312 955"), a wrong check digit,
+       * a DNI.
+       */
+      assert_counts (result, "Proveedores", 13, 11, 5, 1, 1);
+    }
+}
+
+static void
+test_inspect_options (void)
+{
+  g_autofree char *path = fixture ("sheets", "suppliers.xlsx", NULL);
+  g_autoptr(JsonObject) clients = inspect (path, "--sheet=Clientes", 0);
+  g_autoptr(JsonObject) by_number = inspect (path, "--sheet=3", 0);
+  g_autoptr(JsonObject) by_column = inspect (path, "--column=Razón Social", 0);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  /* 5 rows: four documents and a client without one. */
+  assert_counts (clients, "Clientes", 5, 4, 3, 0, 1);
+  assert_counts (by_number, "Clientes", 5, 4, 3, 0, 1);
+  /* The names are nobody's RUC: all malformed, which is what the user asked to see. */
+  assert_counts (by_column, "Proveedores", 13, 12, 0, 12, 0);
+
+  g_assert_cmpint (run (ARGS ("--inspect", path, "--sheet=Ventas"), NULL, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "No sheet “Ventas” in “suppliers.xlsx”; its sheets are “Notas”, “Proveedores”, “Clientes”"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (ARGS ("--inspect", path, "--column=ZZ"), NULL, &out, &err), ==, 1);
+  g_assert_cmpstr (err, ==, "ruc-validator: Column ZZ is out of range: sheet “Proveedores” of "
+                            "“suppliers.xlsx” has 6 columns (A to F)\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (ARGS ("--inspect", path, "--sheet=Notas"), NULL, &out, &err), ==, 1);
+  g_assert_cmpstr (err, ==, "ruc-validator: No column of sheet “Notas” of “suppliers.xlsx” holds RUC numbers\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (ARGS ("--sheet=1"), NULL, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--sheet and --column go with --inspect"));
+}
+
+/* Every CSV dialect of the fixtures: the same five suppliers. */
+static void
+test_inspect_csv (void)
+{
+  static const struct { const char *name; const char *encoding; const char *delimiter; } cases[] = {
+    { "suppliers-utf8-bom.csv", "UTF-8", ";" },
+    { "suppliers-utf8.csv", "UTF-8", "," },
+    { "suppliers-utf16le.txt", "UTF-16LE", "\t" },
+    { "suppliers-utf16be.csv", "UTF-16BE", ";" },
+    { "suppliers-windows-1252.csv", "WINDOWS-1252", ";" },
+    { "suppliers-iso-8859-1.csv", "ISO-8859-1", "|" },
+    { "suppliers-crlf.csv", "UTF-8", ";" },
+    { "suppliers-cr.csv", "UTF-8", ";" },
+    { "suppliers-sep.csv", "WINDOWS-1252", ";" },
+    { "suppliers-title.csv", "UTF-8", ";" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = fixture ("csv", cases[i].name, NULL);
+      g_autoptr(JsonObject) result = NULL;
+
+      g_test_message ("%s", cases[i].name);
+      result = inspect (path, NULL, 0);
+      g_assert_cmpstr (json_object_get_string_member (result, "format"), ==, "csv");
+      g_assert_cmpstr (json_object_get_string_member (result, "encoding"), ==, cases[i].encoding);
+      g_assert_cmpstr (json_object_get_string_member (result, "delimiter"), ==, cases[i].delimiter);
+      g_assert_cmpint (json_object_get_int_member (result, "well_formed"), ==, 5);
+      g_assert_cmpint (json_object_get_int_member (result, "rows"), ==, 5);
+    }
+}
+
+/* Bad files: one sentence naming the file, exit 1, nothing on standard output. */
+static void
+test_inspect_bad (void)
+{
+  static const struct { const char *dir; const char *name; const char *sentence; } cases[] = {
+    { "bad", "png-renamed.xlsx", "“png-renamed.xlsx” is not a spreadsheet: it is a PNG image" },
+    { "bad", "zip-no-workbook.xlsx", "“zip-no-workbook.xlsx” is not a spreadsheet: it is a ZIP archive" },
+    { "bad", "xlsx-truncated.xlsx", "“xlsx-truncated.xlsx” is a damaged or truncated archive" },
+    { "bad", "xlsx-cut-sheet.xlsx", "“xlsx-cut-sheet.xlsx” is damaged" },
+    { "bad", "xlsx-billion-laughs.xlsx", "“xlsx-billion-laughs.xlsx” is damaged" },
+    { "bad", "ods-huge-row-repeat.ods", "“ods-huge-row-repeat.ods” is too large" },
+    { "bad", "ods-broken-content.ods", "“ods-broken-content.ods” is damaged" },
+    { "csv/bad", "unterminated-quote.csv", "“unterminated-quote.csv” has a quote that is never closed, from line 4" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = fixture (cases[i].dir, cases[i].name, NULL);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_test_message ("%s", cases[i].name);
+      g_assert_cmpint (run (ARGS ("--inspect", path), NULL, &out, &err), ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      lines = g_strsplit (err, "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 2);
+      g_assert_true (g_str_has_prefix (lines[0], "ruc-validator: "));
+      g_assert_nonnull (strstr (lines[0], cases[i].sentence));
+    }
+}
+
 /* Which command lines the command-line modes take, and which go to the window. */
 static void
 test_handle_routing (void)
@@ -237,6 +459,10 @@ main (int   argc,
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/version-and-help", test_version_and_help);
   g_test_add_func ("/cli/handle-routing", test_handle_routing);
+  g_test_add_func ("/cli/inspect/workbooks", test_inspect_workbooks);
+  g_test_add_func ("/cli/inspect/options", test_inspect_options);
+  g_test_add_func ("/cli/inspect/csv", test_inspect_csv);
+  g_test_add_func ("/cli/inspect/bad", test_inspect_bad);
 
   return g_test_run ();
 }

@@ -39,12 +39,18 @@ typedef struct
 {
   gboolean   version;
   gboolean   check;
+  char      *inspect;
+  char      *sheet;
+  char      *column;
   char     **remaining;
 } Options;
 
 static void
 options_clear (Options *options)
 {
+  g_clear_pointer (&options->inspect, g_free);
+  g_clear_pointer (&options->sheet, g_free);
+  g_clear_pointer (&options->column, g_free);
   g_clear_pointer (&options->remaining, g_strfreev);
 }
 
@@ -159,6 +165,15 @@ parse_options (char    ***arguments,
     { "check", 0, 0, G_OPTION_ARG_NONE, &options->check,
       N_("Check each RUC or DNI offline (length, prefix, check digit) and print one line each"),
       NULL },
+    { "inspect", 0, 0, G_OPTION_ARG_FILENAME, &options->inspect,
+      N_("Show, as JSON, the sheet, header row and RUC column a run would use, and what it holds"),
+      N_("FILE") },
+    { "sheet", 0, 0, G_OPTION_ARG_STRING, &options->sheet,
+      N_("The sheet of a workbook, by name or number (default: the first with a RUC column)"),
+      N_("NAME|NUMBER") },
+    { "column", 0, 0, G_OPTION_ARG_STRING, &options->column,
+      N_("The RUC column, by header, letter or number (default: detected)"),
+      N_("HEADER|LETTER|NUMBER") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->remaining, NULL,
       N_("[RUC…]") },
     { NULL }
@@ -174,9 +189,12 @@ parse_options (char    ***arguments,
   g_option_context_set_description (context,
                                     _("Examples:\n"
                                       "  ruc-validator --check 20131312955 20131312956\n"
+                                      "  ruc-validator --inspect proveedores.xlsx --sheet=2\n"
                                       "\n"
-                                      "Exit status: 0 when every value is well formed, 1 when one "
-                                      "is not, 2 for a usage error."));
+                                      "Reads CSV (any encoding and delimiter), XLSX, ODS and XLS, "
+                                      "whatever the file is named.\n"
+                                      "Exit status: 0 on success (--check: every value well formed), "
+                                      "1 otherwise, 2 for a usage error."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   return g_option_context_parse_strv (context, arguments, error);
@@ -187,7 +205,7 @@ parse_options (char    ***arguments,
  * @arguments: (inout): the command line
  * @exit_status: (out): the exit status when handled
  *
- * Runs the command-line modes (`--version`, `--check`, `--help`).
+ * Runs the command-line modes (`--version`, `--check`, `--inspect`, `--help`).
  *
  * Returns: %TRUE if the command line was handled here and the program should exit
  *   with @exit_status; %FALSE to open the window
@@ -222,6 +240,25 @@ rv_cli_handle (char ***arguments,
       return TRUE;
     }
 
+  if ((options.sheet != NULL || options.column != NULL) && options.inspect == NULL)
+    {
+      g_printerr ("ruc-validator: %s\n", _("--sheet and --column go with --inspect"));
+      *exit_status = RV_EXIT_USAGE;
+      return TRUE;
+    }
+
+  if (options.inspect != NULL)
+    {
+      if (options.check || (options.remaining != NULL && options.remaining[0] != NULL))
+        {
+          g_printerr ("ruc-validator: %s\n", _("--inspect takes one file and no other mode"));
+          *exit_status = RV_EXIT_USAGE;
+          return TRUE;
+        }
+      *exit_status = rv_cli_inspect (options.inspect, options.sheet, options.column);
+      return TRUE;
+    }
+
   if (options.check)
     {
       if (options.remaining == NULL || options.remaining[0] == NULL)
@@ -235,7 +272,7 @@ rv_cli_handle (char ***arguments,
     }
 
   /* Options were given, but none that chooses a mode. */
-  g_printerr ("ruc-validator: %s\n", _("Nothing to do: give --check, or no option to open the window"));
+  g_printerr ("ruc-validator: %s\n", _("Nothing to do: give --check or --inspect, or no option to open the window"));
   *exit_status = RV_EXIT_USAGE;
   return TRUE;
 }

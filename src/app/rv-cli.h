@@ -40,5 +40,8 @@ typedef enum
 gboolean rv_cli_handle      (char ***arguments,
                              int     *exit_status);
 int      rv_cli_check       (const char * const *values);
+int      rv_cli_inspect     (const char         *path,
+                             const char         *sheet_spec,
+                             const char         *column_spec);
 
 G_END_DECLS

@@ -79,9 +79,18 @@ add_column (JsonBuilder   *builder,
   if (score >= 0)
     {
       json_builder_set_member_name (builder, "score");
-      json_builder_add_double_value (builder, (int) (score * 10) / 10.0);
+      json_builder_add_int_value (builder, (gint64) (score + 0.5));
     }
   json_builder_end_object (builder);
+}
+
+static guint
+rows_below_header (RvColumnGuess *guess)
+{
+  guint n_rows = rv_sheet_get_n_rows (rv_column_guess_get_sheet (guess));
+  guint first = rv_column_guess_get_first_row (guess);
+
+  return n_rows > first ? n_rows - first : 0;
 }
 
 static void
@@ -95,7 +104,7 @@ add_sheet (JsonBuilder   *builder,
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, rv_sheet_get_name (sheet));
   json_builder_set_member_name (builder, "rows");
-  json_builder_add_int_value (builder, rv_sheet_get_n_rows (sheet) - rv_column_guess_get_first_row (guess));
+  json_builder_add_int_value (builder, rows_below_header (guess));
   json_builder_set_member_name (builder, "header_row");
   if (header_row >= 0)
     json_builder_add_int_value (builder, header_row + 1);
@@ -131,7 +140,7 @@ count_column (RvColumnGuess *guess)
   guint n_rows = rv_sheet_get_n_rows (sheet);
   guint first = rv_column_guess_get_first_row (guess);
 
-  counts.rows = n_rows - first;
+  counts.rows = rows_below_header (guess);
 
   for (guint r = first; r < n_rows; r++)
     {

@@ -302,36 +302,74 @@ score_columns (RvColumnGuess *self)
     }
 }
 
-/* The header row: the first row (title rows allowed above it) with a RUC or document
- * header; else the text row just above the first RUC of the best column.
+/* Whether taxpayer numbers stand below @row in @column (a header word above nothing of
+ * the kind is a value, such as "RUC" in a document-type column).
+ */
+static gboolean
+has_ids_below (RvColumnGuess *self,
+               guint          row,
+               guint          column)
+{
+  guint last = MIN (rv_sheet_get_n_rows (self->sheet), row + 1 + 200);
+
+  for (guint r = row + 1; r < last; r++)
+    {
+      RvCell cell;
+
+      if (rv_sheet_get_cell (self->sheet, r, column, &cell) && id_weight (&cell) >= 0.5)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static guint
+count_filled (RvSheet *sheet,
+              guint    row)
+{
+  guint n = 0;
+
+  for (guint c = 0; c < rv_sheet_get_n_columns (sheet); c++)
+    {
+      RvCell cell;
+
+      if (rv_sheet_get_cell (sheet, row, c, &cell))
+        n++;
+    }
+
+  return n;
+}
+
+/* The header row: the first row (title rows allowed above it) of two cells or more with a
+ * RUC or document header above taxpayer numbers; else the text row just above the first
+ * RUC of the best column.
  */
 static int
 find_header_row (RvColumnGuess *self)
 {
   guint n_rows = MIN (rv_sheet_get_n_rows (self->sheet), HEADER_SCAN_ROWS);
   guint n_columns = rv_sheet_get_n_columns (self->sheet);
-  int doc_row = -1;
 
   for (guint r = 0; r < n_rows; r++)
-    for (guint c = 0; c < n_columns; c++)
-      {
-        RvCell cell;
-        HeaderKind kind;
+    {
+      if (count_filled (self->sheet, r) < 2)
+        continue;
 
-        if (!rv_sheet_get_cell (self->sheet, r, c, &cell) || cell.kind != RV_CELL_TEXT)
-          continue;
-        kind = classify_header (cell.text);
-        /* A header cell is not a RUC itself ("RUC: 20131312955" is data). */
-        if (id_weight (&cell) > 0)
-          continue;
-        if (kind == HEADER_RUC)
-          return r;
-        if (kind == HEADER_DOC && doc_row < 0)
-          doc_row = r;
-      }
+      for (guint c = 0; c < n_columns; c++)
+        {
+          RvCell cell;
+          HeaderKind kind;
 
-  if (doc_row >= 0)
-    return doc_row;
+          if (!rv_sheet_get_cell (self->sheet, r, c, &cell) || cell.kind != RV_CELL_TEXT)
+            continue;
+          /* A header cell is not a RUC itself ("RUC: 20131312955" is data). */
+          if (id_weight (&cell) > 0)
+            continue;
+          kind = classify_header (cell.text);
+          if ((kind == HEADER_RUC || kind == HEADER_DOC) && has_ids_below (self, r, c))
+            return r;
+        }
+    }
 
   if (self->ruc_column >= 0)
     {

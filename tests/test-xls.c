@@ -1,0 +1,699 @@
+/* test-xls.c
+ *
+ * Copyright 2026 The RUC Validator authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <http://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-xls"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <gsf/gsf.h>
+
+#include "rv-sheet-reader-private.h"
+
+/* The XLS reader, called directly with a context of our own (as rv_sheet_read_file()
+ * would call it), on the workbooks of fixtures/xls/ (made by make-fixtures.sh) and on
+ * files the tests make: OLE2 files that are not workbooks, damaged workbooks.
+ */
+
+/* The reader core (rv-sheet-reader.c, which this test links for
+ * _rv_read_context_progress()) dispatches to every reader. This test calls the XLS reader
+ * only, so it must link whether or not the others are built yet: weak stand-ins, which
+ * the linker uses only when the real readers are absent from rv-core.
+ */
+#define STAND_IN(name)                                                    \
+  __attribute__ ((weak)) gboolean                                         \
+  name (RvReadContext *ctx, RvWorkbook *workbook, GError **error)         \
+  {                                                                       \
+    g_set_error_literal (error, RV_SHEET_ERROR, RV_SHEET_ERROR_IO,        \
+                         "This reader is not built");                     \
+    return FALSE;                                                         \
+  }
+
+STAND_IN (_rv_csv_read)
+STAND_IN (_rv_xlsx_read)
+STAND_IN (_rv_ods_read)
+
+typedef struct
+{
+  RvReadContext  ctx;
+  char          *path;
+  char          *display_name;
+  GArray        *fractions;    /* double: what progress reported */
+  double         cancel_at;    /* cancel once progress passes this, if above 0 */
+} Reading;
+
+static void
+progress_cb (double   fraction,
+             gpointer user_data)
+{
+  Reading *reading = user_data;
+
+  g_array_append_val (reading->fractions, fraction);
+  if (reading->cancel_at > 0 && fraction >= reading->cancel_at)
+    g_cancellable_cancel (reading->ctx.cancellable);
+}
+
+static void
+reading_init (Reading    *reading,
+              const char *path)
+{
+  GStatBuf st;
+
+  memset (reading, 0, sizeof *reading);
+  reading->path = g_strdup (path);
+  reading->display_name = g_path_get_basename (path);
+  reading->fractions = g_array_new (FALSE, FALSE, sizeof (double));
+
+  reading->ctx.path = reading->path;
+  reading->ctx.display_name = reading->display_name;
+  reading->ctx.file_size = g_stat (path, &st) == 0 ? st.st_size : 0;
+  reading->ctx.progress = progress_cb;
+  reading->ctx.progress_data = reading;
+}
+
+static void
+reading_clear (Reading *reading)
+{
+  g_clear_object (&reading->ctx.cancellable);
+  g_clear_pointer (&reading->fractions, g_array_unref);
+  g_clear_pointer (&reading->path, g_free);
+  g_clear_pointer (&reading->display_name, g_free);
+}
+
+/* Reads @path with the XLS reader; the workbook, or NULL with @error set. */
+static RvWorkbook *
+read_xls (Reading     *reading,
+          const char  *path,
+          GError     **error)
+{
+  g_autoptr(RvWorkbook) workbook = NULL;
+
+  reading_init (reading, path);
+  workbook = rv_workbook_new (reading->display_name, RV_FILE_FORMAT_XLS);
+  if (!_rv_xls_read (&reading->ctx, workbook, error))
+    {
+      g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 0);
+      return NULL;
+    }
+  return g_steal_pointer (&workbook);
+}
+
+static RvWorkbook *
+read_fixture (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "xls", name, NULL);
+  g_autoptr(GError) error = NULL;
+  RvWorkbook *workbook;
+  Reading reading;
+
+  workbook = read_xls (&reading, path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (workbook);
+  reading_clear (&reading);
+  return workbook;
+}
+
+/* Reads @path, which must fail with @domain/@code and a message naming the file; returns
+ * the message. */
+static char *
+assert_read_fails (const char *path,
+                   GQuark      domain,
+                   int         code)
+{
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *basename = g_path_get_basename (path);
+  Reading reading;
+
+  workbook = read_xls (&reading, path, &error);
+  g_assert_null (workbook);
+  g_assert_error (error, domain, code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, basename));
+  /* One sentence: no line breaks, no reason glued on twice. */
+  g_assert_null (strchr (error->message, '\n'));
+  reading_clear (&reading);
+  return g_strdup (error->message);
+}
+
+static void
+assert_cell (RvSheet    *sheet,
+             guint       row,
+             guint       column,
+             RvCellKind  kind,
+             gboolean    formula,
+             const char *text)
+{
+  RvCell cell;
+
+  rv_sheet_get_cell (sheet, row, column, &cell);
+  if (g_strcmp0 (cell.text, text) != 0 || cell.kind != kind || cell.formula != formula)
+    g_error ("%s!%u,%u: “%s” (kind %d, formula %d), expected “%s” (kind %d, formula %d)",
+             rv_sheet_get_name (sheet), row, column, cell.text, cell.kind, cell.formula,
+             text, kind, formula);
+}
+
+/* A temporary file for the tests that make their own input. */
+static char *
+temp_path (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-xls-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+remove_temp (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* An OLE2 compound file holding streams of the given names (a NULL-terminated list),
+ * each with a few bytes: what Word, PowerPoint or an encrypted Office 2007+ file is made
+ * of, with nothing in it. */
+static void
+write_compound_file (const char *path,
+                     ...)
+{
+  g_autoptr(GError) error = NULL;
+  GsfOutput *file;
+  GsfOutfile *ole;
+  const char *name;
+  va_list args;
+
+  file = gsf_output_stdio_new (path, &error);
+  g_assert_no_error (error);
+  ole = gsf_outfile_msole_new (file);
+
+  va_start (args, path);
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      GsfOutput *stream = gsf_outfile_new_child (ole, name, FALSE);
+      static const guint8 bytes[64] = { 0xec, 0xa5, 0xc1, 0x00 };
+
+      g_assert_true (gsf_output_write (stream, sizeof bytes, bytes));
+      g_assert_true (gsf_output_close (stream));
+      g_object_unref (stream);
+    }
+  va_end (args);
+
+  g_assert_true (gsf_output_close (GSF_OUTPUT (ole)));
+  g_object_unref (ole);
+  g_object_unref (file);
+}
+
+static void
+test_sheets (void)
+{
+  g_autoptr(RvWorkbook) workbook = read_fixture ("rucs.xls");
+
+  g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 2);
+  g_assert_cmpstr (rv_sheet_get_name (rv_workbook_get_sheet (workbook, 0)), ==, "Proveedores");
+  g_assert_cmpstr (rv_sheet_get_name (rv_workbook_get_sheet (workbook, 1)), ==, "Año 2024");
+}
+
+static void
+test_numbers (void)
+{
+  g_autoptr(RvWorkbook) workbook = read_fixture ("rucs.xls");
+  RvSheet *sheet = rv_workbook_get_sheet (workbook, 0);
+
+  /* RUCs stored as doubles: their exact digits, never 2.0131312955E10. */
+  assert_cell (sheet, 1, 0, RV_CELL_NUMBER, FALSE, "20131312955");
+  assert_cell (sheet, 2, 0, RV_CELL_NUMBER, FALSE, "20100047218");
+  assert_cell (sheet, 3, 0, RV_CELL_NUMBER, FALSE, "10054148289");
+
+  /* Amounts: the shortest text that is the same double. */
+  assert_cell (sheet, 1, 4, RV_CELL_NUMBER, FALSE, "1234.56");
+  assert_cell (sheet, 2, 4, RV_CELL_NUMBER, FALSE, "0.1");
+  assert_cell (sheet, 3, 4, RV_CELL_NUMBER, FALSE, "-45.5");
+
+  /* A small integer, which the file stores as an RK number. */
+  assert_cell (rv_workbook_get_sheet (workbook, 1), 1, 1, RV_CELL_NUMBER, FALSE, "42");
+}
+
+static void
+test_texts (void)
+{
+  g_autoptr(RvWorkbook) workbook = read_fixture ("rucs.xls");
+  RvSheet *sheet = rv_workbook_get_sheet (workbook, 0);
+
+  assert_cell (sheet, 0, 0, RV_CELL_TEXT, FALSE, "RUC");
+  assert_cell (sheet, 0, 2, RV_CELL_TEXT, FALSE, "Razón social");
+  assert_cell (sheet, 1, 1, RV_CELL_TEXT, FALSE, "20131312955");
+  assert_cell (sheet, 2, 1, RV_CELL_TEXT, FALSE, "20100047218");
+  assert_cell (sheet, 3, 1, RV_CELL_TEXT, FALSE, "10054148289");
+  assert_cell (sheet, 1, 2, RV_CELL_TEXT, FALSE,
+               "Superintendencia Nacional de Aduanas y de Administración Tributaria");
+  assert_cell (sheet, 2, 2, RV_CELL_TEXT, FALSE, "Banco de Crédito del Perú");
+  assert_cell (sheet, 3, 2, RV_CELL_TEXT, FALSE, "Muñoz Ñahui, José Ángel");
+  assert_cell (rv_workbook_get_sheet (workbook, 1), 1, 0, RV_CELL_TEXT, FALSE, "Cañete");
+}
+
+static void
+test_dates (void)
+{
+  g_autoptr(RvWorkbook) workbook = read_fixture ("rucs.xls");
+  RvSheet *sheet = rv_workbook_get_sheet (workbook, 0);
+
+  assert_cell (sheet, 1, 3, RV_CELL_DATE, FALSE, "2024-03-15");
+  assert_cell (sheet, 2, 3, RV_CELL_DATE, FALSE, "2023-12-31 10:30:00");
+  /* A time alone is day 0, as _rv_format_serial_date() writes it for the other formats. */
+  assert_cell (rv_workbook_get_sheet (workbook, 1), 1, 2, RV_CELL_DATE, FALSE,
+               "1900-01-00 08:15:00");
+}
+
+static void
+test_dates_1904 (void)
+{
+  g_autoptr(RvWorkbook) workbook = read_fixture ("dates-1904.xls");
+  RvSheet *sheet = rv_workbook_get_sheet (workbook, 0);
+
+  assert_cell (sheet, 0, 0, RV_CELL_DATE, FALSE, "2024-03-15");
+  assert_cell (sheet, 0, 1, RV_CELL_NUMBER, FALSE, "20131312955");
+}
+
+/* FreeXL skips formulas and gives booleans as numbers: the reader's own pass over the
+ * records brings them back. */
+static void
+test_formulas (void)
+{
+  g_autoptr(RvWorkbook) workbook = read_fixture ("rucs.xls");
+  RvSheet *sheet = rv_workbook_get_sheet (workbook, 0);
+  RvCell cell;
+
+  assert_cell (sheet, 1, 5, RV_CELL_BOOLEAN, FALSE, "TRUE");
+  assert_cell (sheet, 2, 5, RV_CELL_BOOLEAN, FALSE, "FALSE");
+  assert_cell (sheet, 1, 6, RV_CELL_NUMBER, TRUE, "2469.12");
+  assert_cell (sheet, 2, 6, RV_CELL_NUMBER, TRUE, "0.2");
+  /* A RUC made by a formula, =TEXT(A2;"0"). */
+  assert_cell (sheet, 1, 7, RV_CELL_TEXT, TRUE, "20131312955");
+  assert_cell (sheet, 2, 7, RV_CELL_ERROR, TRUE, "#DIV/0!");
+
+  /* =REPT("ñ€";2500): 10,000 bytes of UTF-16, more than one record holds (the rest is in
+   * a CONTINUE record). */
+  rv_sheet_get_cell (rv_workbook_get_sheet (workbook, 1), 1, 3, &cell);
+  g_assert_cmpint (cell.kind, ==, RV_CELL_TEXT);
+  g_assert_true (cell.formula);
+  g_assert_cmpuint (g_utf8_strlen (cell.text, -1), ==, 5000);
+  for (const char *p = cell.text; *p; p = g_utf8_next_char (p))
+    g_assert_cmpuint (g_utf8_get_char (p), ==, (p - cell.text) % 5 == 0 ? 0xf1 : 0x20ac);
+}
+
+/* Empty cells: stored between others, left out at the end of a row; empty rows in
+ * between kept, so that row numbers stay those of the file. */
+static void
+test_shape (void)
+{
+  g_autoptr(RvWorkbook) workbook = read_fixture ("rucs.xls");
+  RvSheet *sheet = rv_workbook_get_sheet (workbook, 0);
+  RvSheet *second = rv_workbook_get_sheet (workbook, 1);
+  RvCell cell;
+
+  g_assert_cmpuint (rv_sheet_get_n_rows (sheet), ==, 4);
+  g_assert_cmpuint (rv_sheet_get_n_columns (sheet), ==, 8);
+  /* Rows of 8, 8 and 8 cells, then one of 5 (D4 empty between others, F4… left out). */
+  g_assert_cmpuint (rv_sheet_get_n_cells (sheet), ==, 8 + 8 + 8 + 5);
+  g_assert_false (rv_sheet_get_cell (sheet, 3, 3, &cell));
+  g_assert_cmpint (cell.kind, ==, RV_CELL_EMPTY);
+  g_assert_cmpstr (cell.text, ==, "");
+
+  g_assert_cmpuint (rv_sheet_get_n_rows (second), ==, 5);
+  g_assert_cmpuint (rv_sheet_get_n_columns (second), ==, 4);
+  g_assert_false (rv_sheet_get_cell (second, 2, 0, &cell));
+  g_assert_false (rv_sheet_get_cell (second, 3, 2, &cell));
+  assert_cell (second, 4, 2, RV_CELL_TEXT, FALSE, "fin");
+}
+
+static void
+test_progress (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "xls", "many-rows.xls",
+                                                 NULL);
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+  RvSheet *sheet;
+  Reading reading;
+  double last = 0;
+
+  workbook = read_xls (&reading, path, &error);
+  g_assert_no_error (error);
+
+  sheet = rv_workbook_get_sheet (workbook, 0);
+  g_assert_cmpuint (rv_sheet_get_n_rows (sheet), ==, 2501);
+  assert_cell (sheet, 2500, 0, RV_CELL_NUMBER, FALSE, "2500");
+  assert_cell (sheet, 2500, 1, RV_CELL_NUMBER, FALSE, "20000002500");
+
+  /* 2,501 rows: at the start, after rows 1,000 and 2,000. */
+  g_assert_cmpuint (reading.fractions->len, >=, 3);
+  for (guint i = 0; i < reading.fractions->len; i++)
+    {
+      double fraction = g_array_index (reading.fractions, double, i);
+
+      g_assert_cmpfloat (fraction, >=, last);
+      g_assert_cmpfloat (fraction, <=, 1.0);
+      last = fraction;
+    }
+  g_assert_cmpfloat_with_epsilon (last, 2000.0 / 2501.0, 1e-9);
+
+  reading_clear (&reading);
+}
+
+static void
+test_cancelled (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "xls", "rucs.xls",
+                                                 NULL);
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+  Reading reading;
+
+  reading_init (&reading, path);
+  reading.ctx.cancellable = g_cancellable_new ();
+  g_cancellable_cancel (reading.ctx.cancellable);
+
+  workbook = rv_workbook_new (reading.display_name, RV_FILE_FORMAT_XLS);
+  g_assert_false (_rv_xls_read (&reading.ctx, workbook, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 0);
+
+  reading_clear (&reading);
+}
+
+/* Cancelled while reading, from the progress callback, as a worker thread sees it. */
+static void
+test_cancelled_midway (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "xls", "many-rows.xls",
+                                                 NULL);
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+  Reading reading;
+
+  reading_init (&reading, path);
+  reading.ctx.cancellable = g_cancellable_new ();
+  reading.cancel_at = 0.3;
+
+  workbook = rv_workbook_new (reading.display_name, RV_FILE_FORMAT_XLS);
+  g_assert_false (_rv_xls_read (&reading.ctx, workbook, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* Stopped at the first report after the cancellation: row 2,000 was never reached. */
+  g_assert_cmpfloat (g_array_index (reading.fractions, double, reading.fractions->len - 1),
+                     <, 0.5);
+
+  reading_clear (&reading);
+}
+
+static void
+test_encrypted (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "xls", "protected.xls",
+                                                 NULL);
+
+  g_free (assert_read_fails (path, RV_SHEET_ERROR, RV_SHEET_ERROR_ENCRYPTED));
+}
+
+/* An Office 2007+ file saved with a password is an OLE2 file, not a ZIP: the sniffer
+ * sends it here. */
+static void
+test_encrypted_package (void)
+{
+  g_autofree char *path = temp_path ("Cuentas por pagar.xlsx");
+
+  write_compound_file (path, "EncryptionInfo", "EncryptedPackage", NULL);
+  g_free (assert_read_fails (path, RV_SHEET_ERROR, RV_SHEET_ERROR_ENCRYPTED));
+  remove_temp (path);
+}
+
+static void
+test_word (void)
+{
+  g_autofree char *path = temp_path ("carta.doc");
+  g_autofree char *message = NULL;
+
+  write_compound_file (path, "WordDocument", "1Table", "\005SummaryInformation", NULL);
+  message = assert_read_fails (path, RV_SHEET_ERROR, RV_SHEET_ERROR_NOT_A_SPREADSHEET);
+  g_assert_nonnull (strstr (message, "Word document"));
+  remove_temp (path);
+}
+
+static void
+test_other_compound_file (void)
+{
+  g_autofree char *path = temp_path ("mensaje.msg");
+
+  write_compound_file (path, "__properties_version1.0", NULL);
+  g_free (assert_read_fails (path, RV_SHEET_ERROR, RV_SHEET_ERROR_NOT_A_SPREADSHEET));
+  remove_temp (path);
+}
+
+/* The first half of a real workbook. */
+static void
+test_truncated (void)
+{
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "xls", "rucs.xls",
+                                                    NULL);
+  g_autofree char *path = temp_path ("truncado.xls");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_file_get_contents (fixture, &contents, &length, &error);
+  g_assert_no_error (error);
+
+  for (gsize cut = 512; cut < length; cut += 1536)
+    {
+      g_file_set_contents (path, contents, cut, &error);
+      g_assert_no_error (error);
+      g_test_message ("%" G_GSIZE_FORMAT " bytes of %" G_GSIZE_FORMAT, cut, length);
+      g_free (assert_read_fails (path, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED));
+    }
+  remove_temp (path);
+}
+
+/* The OLE2 signature, then noise. */
+static void
+test_garbage (void)
+{
+  g_autofree char *path = temp_path ("ruido.xls");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20131312);
+  g_autoptr(GError) error = NULL;
+  guint8 bytes[8192];
+
+  for (guint size = 8; size <= sizeof bytes; size *= 4)
+    {
+      memcpy (bytes, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
+      for (guint i = 8; i < size; i++)
+        bytes[i] = g_rand_int_range (rand, 0, 256);
+
+      g_file_set_contents (path, (const char *) bytes, size, &error);
+      g_assert_no_error (error);
+      g_free (assert_read_fails (path, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED));
+    }
+  remove_temp (path);
+}
+
+/* A copy of fixtures/xls/rucs.xls whose first DIMENSION record (type 0x0200, 14 bytes:
+ * first row, last row + 1, first column, last column + 1, as 32, 32, 16 and 16 bits)
+ * gets another type and the given last row and column. */
+static char *
+write_patched_dimension (const char *name,
+                         guint16     type,
+                         guint32     rows,
+                         guint16     columns)
+{
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "xls", "rucs.xls",
+                                                    NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  char *path = temp_path (name);
+  char *dimension = NULL;
+  gsize length;
+
+  g_file_get_contents (fixture, &contents, &length, &error);
+  g_assert_no_error (error);
+
+  for (gsize i = 0; i + 18 <= length && dimension == NULL; i++)
+    if (memcmp (contents + i, "\x00\x02\x0e\x00", 4) == 0)
+      dimension = contents + i;
+  g_assert_nonnull (dimension);
+
+  type = GUINT16_TO_LE (type);
+  rows = GUINT32_TO_LE (rows);
+  columns = GUINT16_TO_LE (columns);
+  memcpy (dimension, &type, 2);
+  memcpy (dimension + 8, &rows, 4);
+  memcpy (dimension + 14, &columns, 2);
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* FreeXL takes the DIMENSION record at its word (it fails on a cell outside, allocates
+ * what it says, and loses a sheet's cells when a sheet has none): the copy it reads has
+ * the right one, whatever the file says. */
+static void
+test_wrong_dimension (void)
+{
+  const struct {
+    const char *name;
+    guint16     type;
+    guint32     rows;
+    guint16     columns;
+  } cases[] = {
+    { "pequeña.xls", 0x0200, 1, 1 },
+    { "enorme.xls", 0x0200, 2000000, 8 },
+    { "sin-dimension.xls", 0x7fff, 4, 8 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = write_patched_dimension (cases[i].name, cases[i].type,
+                                                       cases[i].rows, cases[i].columns);
+      g_autoptr(RvWorkbook) workbook = NULL;
+      g_autoptr(GError) error = NULL;
+      RvSheet *sheet;
+      Reading reading;
+
+      g_test_message ("%s", cases[i].name);
+      workbook = read_xls (&reading, path, &error);
+      g_assert_no_error (error);
+      reading_clear (&reading);
+
+      g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 2);
+      sheet = rv_workbook_get_sheet (workbook, 0);
+      g_assert_cmpuint (rv_sheet_get_n_rows (sheet), ==, 4);
+      g_assert_cmpuint (rv_sheet_get_n_columns (sheet), ==, 8);
+      assert_cell (sheet, 3, 0, RV_CELL_NUMBER, FALSE, "10054148289");
+      assert_cell (sheet, 1, 7, RV_CELL_TEXT, TRUE, "20131312955");
+      assert_cell (rv_workbook_get_sheet (workbook, 1), 4, 2, RV_CELL_TEXT, FALSE, "fin");
+      remove_temp (path);
+    }
+}
+
+/* Four sheets from A1 to IV65536: 67 million cells, refused before FreeXL allocates them. */
+static void
+test_too_large (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "xls", "sparse.xls",
+                                                 NULL);
+
+  g_free (assert_read_fails (path, RV_SHEET_ERROR, RV_SHEET_ERROR_TOO_LARGE));
+}
+
+static void
+test_missing (void)
+{
+  g_autofree char *path = temp_path ("no-existe.xls");
+
+  g_free (assert_read_fails (path, RV_SHEET_ERROR, RV_SHEET_ERROR_IO));
+  remove_temp (path);
+}
+
+/* The shared master (fixtures/sheets/suppliers.fods) as LibreOffice writes it in XLS: the
+ * XLSX and ODS readers read the same cells from the same master. */
+static void
+test_suppliers (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "sheets",
+                                                 "suppliers.xls", NULL);
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+  RvSheet *suppliers;
+  RvSheet *clients;
+  Reading reading;
+  RvCell cell;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("fixtures/sheets/suppliers.xls not made yet");
+      return;
+    }
+
+  workbook = read_xls (&reading, path, &error);
+  g_assert_no_error (error);
+  reading_clear (&reading);
+
+  g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 3);
+  g_assert_cmpstr (rv_sheet_get_name (rv_workbook_get_sheet (workbook, 0)), ==, "Notas");
+  suppliers = rv_workbook_get_sheet (workbook, 1);
+  clients = rv_workbook_get_sheet (workbook, 2);
+  g_assert_cmpstr (rv_sheet_get_name (suppliers), ==, "Proveedores");
+  g_assert_cmpstr (rv_sheet_get_name (clients), ==, "Clientes");
+
+  g_assert_cmpuint (rv_sheet_get_n_rows (suppliers), ==, 16);
+  g_assert_cmpuint (rv_sheet_get_n_columns (suppliers), ==, 6);
+  assert_cell (suppliers, 0, 0, RV_CELL_TEXT, FALSE, "REPORTE DE PROVEEDORES");
+  assert_cell (suppliers, 2, 1, RV_CELL_TEXT, FALSE, "R.U.C.");
+  assert_cell (suppliers, 3, 1, RV_CELL_NUMBER, FALSE, "20131312955");
+  assert_cell (suppliers, 3, 3, RV_CELL_DATE, FALSE, "2026-11-22");
+  assert_cell (suppliers, 3, 5, RV_CELL_BOOLEAN, FALSE, "TRUE");
+  assert_cell (suppliers, 5, 1, RV_CELL_TEXT, FALSE, "20100070970");
+  assert_cell (suppliers, 5, 4, RV_CELL_NUMBER, TRUE, "1960.5");
+  assert_cell (suppliers, 6, 2, RV_CELL_TEXT, FALSE, "PEÑA QUISPE, JOSÉ ÁNGEL");
+  assert_cell (suppliers, 9, 1, RV_CELL_TEXT, FALSE, "07654321");
+  g_assert_false (rv_sheet_get_cell (suppliers, 13, 0, &cell));
+  assert_cell (suppliers, 14, 1, RV_CELL_TEXT, FALSE, "20 131 312 955");
+  assert_cell (suppliers, 14, 3, RV_CELL_DATE, FALSE, "2026-11-22 10:15:00");
+  assert_cell (suppliers, 14, 4, RV_CELL_NUMBER, FALSE, "-45.6");
+  assert_cell (suppliers, 15, 2, RV_CELL_TEXT, FALSE, "Línea 1\nLínea 2");
+
+  assert_cell (clients, 1, 2, RV_CELL_NUMBER, FALSE, "20100047218");
+  assert_cell (clients, 3, 2, RV_CELL_TEXT, FALSE, "07654321");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/xls/read/sheets", test_sheets);
+  g_test_add_func ("/xls/read/numbers", test_numbers);
+  g_test_add_func ("/xls/read/texts", test_texts);
+  g_test_add_func ("/xls/read/dates", test_dates);
+  g_test_add_func ("/xls/read/dates-1904", test_dates_1904);
+  g_test_add_func ("/xls/read/formulas", test_formulas);
+  g_test_add_func ("/xls/read/shape", test_shape);
+  g_test_add_func ("/xls/read/wrong-dimension", test_wrong_dimension);
+  g_test_add_func ("/xls/read/progress", test_progress);
+  g_test_add_func ("/xls/read/suppliers", test_suppliers);
+  g_test_add_func ("/xls/cancel/before", test_cancelled);
+  g_test_add_func ("/xls/cancel/midway", test_cancelled_midway);
+  g_test_add_func ("/xls/error/encrypted", test_encrypted);
+  g_test_add_func ("/xls/error/encrypted-package", test_encrypted_package);
+  g_test_add_func ("/xls/error/word", test_word);
+  g_test_add_func ("/xls/error/other-compound-file", test_other_compound_file);
+  g_test_add_func ("/xls/error/truncated", test_truncated);
+  g_test_add_func ("/xls/error/garbage", test_garbage);
+  g_test_add_func ("/xls/error/too-large", test_too_large);
+  g_test_add_func ("/xls/error/missing", test_missing);
+
+  return g_test_run ();
+}
