@@ -35,24 +35,6 @@
  * a temporary folder: large ones, damaged ones, and ones that pin down one rule each.
  */
 
-/* The reader core (rv-sheet-reader.c, which this test links for
- * _rv_read_context_progress()) dispatches to every reader. This test calls the CSV reader
- * only, so it must link whether or not the others are built yet: weak stand-ins, which
- * the linker uses only when the real readers are absent from rv-core.
- */
-#define STAND_IN(name)                                                    \
-  __attribute__ ((weak)) gboolean                                         \
-  name (RvReadContext *ctx, RvWorkbook *workbook, GError **error)         \
-  {                                                                       \
-    g_set_error_literal (error, RV_SHEET_ERROR, RV_SHEET_ERROR_IO,        \
-                         "This reader is not built");                     \
-    return FALSE;                                                         \
-  }
-
-STAND_IN (_rv_xlsx_read)
-STAND_IN (_rv_ods_read)
-STAND_IN (_rv_xls_read)
-
 typedef struct
 {
   RvReadContext  ctx;
