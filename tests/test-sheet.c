@@ -23,8 +23,10 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "rv-sheet.h"
+#include "rv-sheet-reader.h"
 #include "rv-sheet-reader-private.h"
 #include "rv-workbook.h"
 
@@ -236,6 +238,139 @@ test_workbook (void)
   g_assert_finalize_object (g_steal_pointer (&workbook));
 }
 
+typedef struct
+{
+  GThread      *main_thread;
+  GCancellable *cancel_on_progress;
+  GPtrArray    *fractions;
+  RvWorkbook   *workbook;
+  GError       *error;
+  gboolean      done;
+  gboolean      freed;
+} AsyncRead;
+
+static void
+async_progress_cb (double   fraction,
+                   gpointer user_data)
+{
+  AsyncRead *state = user_data;
+  double *copy = g_new (double, 1);
+
+  /* Progress arrives in the caller's thread, never in the worker. */
+  g_assert_true (g_thread_self () == state->main_thread);
+  *copy = fraction;
+  g_ptr_array_add (state->fractions, copy);
+  if (state->cancel_on_progress != NULL)
+    g_cancellable_cancel (state->cancel_on_progress);
+}
+
+static void
+async_progress_free (gpointer user_data)
+{
+  AsyncRead *state = user_data;
+
+  state->freed = TRUE;
+}
+
+static void
+async_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncRead *state = user_data;
+
+  g_assert_true (g_thread_self () == state->main_thread);
+  state->workbook = rv_sheet_read_file_finish (result, &state->error);
+  state->done = TRUE;
+}
+
+static char *
+write_big_csv (const char *dir)
+{
+  g_autoptr(GString) text = g_string_new ("RUC;Nombre\n");
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "grande.csv", NULL);
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (text, "20131312955;Proveedor número %u\n", i);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The file is read in a worker thread; progress and the result come back to the main
+ * context; a cancel stops it.
+ */
+static void
+test_read_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-sheet-XXXXXX", &error);
+  g_autofree char *path = write_big_csv (dir);
+  AsyncRead state = { g_thread_self (), NULL, g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncRead cancelled = { g_thread_self (), cancellable, g_ptr_array_new_with_free_func (g_free) };
+
+  rv_sheet_read_file_async (path, NULL, async_progress_cb, &state, async_progress_free,
+                            async_read_cb, &state);
+  while (!state.done || !state.freed)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_no_error (state.error);
+  g_assert_nonnull (state.workbook);
+  g_assert_cmpuint (rv_sheet_get_n_rows (rv_workbook_get_sheet (state.workbook, 0)), ==, 200001);
+  g_assert_cmpstr (rv_sheet_get_text (rv_workbook_get_sheet (state.workbook, 0), 200000, 1), ==,
+                   "Proveedor número 199999");
+  g_assert_cmpuint (state.fractions->len, >=, 1);
+  for (guint i = 1; i < state.fractions->len; i++)
+    g_assert_cmpfloat (*(double *) state.fractions->pdata[i], >=, *(double *) state.fractions->pdata[i - 1]);
+  g_assert_cmpfloat (*(double *) state.fractions->pdata[state.fractions->len - 1], ==, 1.0);
+  g_assert_finalize_object (state.workbook);
+
+  /* Cancelled at the first progress report. */
+  rv_sheet_read_file_async (path, cancellable, async_progress_cb, &cancelled, async_progress_free,
+                            async_read_cb, &cancelled);
+  while (!cancelled.done || !cancelled.freed)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (cancelled.workbook);
+  g_clear_error (&cancelled.error);
+
+  g_ptr_array_unref (state.fractions);
+  g_ptr_array_unref (cancelled.fractions);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Content decides, never the name. */
+static void
+test_sniff (void)
+{
+  static const struct { const char *path; RvFileFormat format; } cases[] = {
+    { "sheets/suppliers.xlsx", RV_FILE_FORMAT_XLSX },
+    { "sheets/suppliers.ods", RV_FILE_FORMAT_ODS },
+    { "sheets/suppliers.xls", RV_FILE_FORMAT_XLS },
+    { "csv/suppliers-utf16le.txt", RV_FILE_FORMAT_CSV },
+    { "csv/suppliers-windows-1252.csv", RV_FILE_FORMAT_CSV },
+    { "bad/png-renamed.xlsx", RV_FILE_FORMAT_UNKNOWN },
+    { "bad/zip-no-workbook.xlsx", RV_FILE_FORMAT_UNKNOWN },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", cases[i].path, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *what = NULL;
+
+      g_assert_cmpint (rv_sheet_sniff_format (path, &what, &error), ==, cases[i].format);
+      g_assert_nonnull (what);
+      if (cases[i].format == RV_FILE_FORMAT_UNKNOWN)
+        g_assert_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_NOT_A_SPREADSHEET);
+      else
+        g_assert_no_error (error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -249,6 +384,8 @@ main (int   argc,
   g_test_add_func ("/sheet/format/number", test_format_number);
   g_test_add_func ("/sheet/format/serial-date", test_format_serial_date);
   g_test_add_func ("/sheet/workbook", test_workbook);
+  g_test_add_func ("/sheet/read-async", test_read_async);
+  g_test_add_func ("/sheet/sniff", test_sniff);
 
   return g_test_run ();
 }

@@ -82,8 +82,6 @@ static const struct {
 static void
 read_data_free (ReadData *data)
 {
-  if (data->progress_data_destroy != NULL)
-    data->progress_data_destroy (data->progress_data);
   g_clear_pointer (&data->context, g_main_context_unref);
   g_free (data->path);
   g_free (data);
@@ -407,7 +405,9 @@ report_progress_cb (gpointer user_data)
 {
   ProgressReport *report = user_data;
 
-  report->data->progress (report->fraction, report->data->progress_data);
+  /* Once the result is delivered, the progress data may be gone. */
+  if (!g_task_get_completed (report->task))
+    report->data->progress (report->fraction, report->data->progress_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -426,6 +426,7 @@ thread_progress (double   fraction,
   GTask *task = user_data;
   ReadData *data = g_task_get_task_data (task);
   gint64 now = g_get_monotonic_time ();
+  g_autoptr(GSource) source = NULL;
   ProgressReport *report;
 
   if (fraction < 1.0 && now - data->last_report < PROGRESS_INTERVAL_US)
@@ -436,8 +437,29 @@ thread_progress (double   fraction,
   report->data = data;
   report->task = g_object_ref (task);
   report->fraction = fraction;
-  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, report_progress_cb, report,
-                              (GDestroyNotify) progress_report_free);
+
+  /* Not g_main_context_invoke(): from a worker, it calls the function right there when it
+   * can acquire the context, and the caller's progress would run in this thread.
+   */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, report_progress_cb, report, (GDestroyNotify) progress_report_free);
+  g_source_set_static_name (source, "[rv] read progress");
+  g_source_attach (source, data->context);
+}
+
+/* In the caller's context, right after the callback: the task's last reference may well be
+ * dropped in the worker, which must not free the caller's data.
+ */
+static void
+on_completed_cb (GTask      *task,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  ReadData *data = g_task_get_task_data (task);
+
+  if (data->progress_data_destroy != NULL)
+    g_clear_pointer (&data->progress_data, data->progress_data_destroy);
 }
 
 static void
@@ -464,7 +486,8 @@ read_thread (GTask        *task,
  * @cancellable: (nullable): a #GCancellable
  * @progress: (nullable): called in the caller's main context, at most 20 times a second
  * @progress_data: data for @progress
- * @progress_data_destroy: (nullable): frees @progress_data once the read is done
+ * @progress_data_destroy: (nullable): frees @progress_data in the caller's context, right
+ *   after @callback
  * @callback: called with the workbook
  * @user_data: data for @callback
  *
@@ -495,6 +518,7 @@ rv_sheet_read_file_async (const char          *path,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, rv_sheet_read_file_async);
   g_task_set_task_data (task, data, (GDestroyNotify) read_data_free);
+  g_signal_connect (task, "notify::completed", G_CALLBACK (on_completed_cb), NULL);
   g_task_run_in_thread (task, read_thread);
 }
 
