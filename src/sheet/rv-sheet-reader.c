@@ -33,6 +33,7 @@
 #include <gsf/gsf.h>
 
 #include "rv-sheet-reader-private.h"
+#include "rv-zip.h"
 
 /* The main context hears about progress at most this often. */
 #define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 20)
@@ -102,49 +103,36 @@ _rv_read_context_progress (RvReadContext  *ctx,
 }
 
 static RvFileFormat
-sniff_zip (const char  *path,
-           const char  *display_name,
-           char       **what,
-           GError     **error)
+sniff_zip (RvReadContext  *ctx,
+           char          **what,
+           GError        **error)
 {
-  g_autoptr(GsfInput) input = NULL;
-  g_autoptr(GsfInfile) zip = NULL;
-  g_autoptr(GsfInput) mimetype = NULL;
-  g_autoptr(GsfInput) workbook = NULL;
+  g_autoptr(RvZip) zip = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *type = NULL;
 
-  input = gsf_input_stdio_new (path, &local_error);
-  if (input == NULL)
-    {
-      g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_IO,
-                   _("Cannot read “%s”: %s"), display_name, local_error->message);
-      return RV_FILE_FORMAT_UNKNOWN;
-    }
-
-  zip = gsf_infile_zip_new (input, &local_error);
+  /* Through rv-zip: libgsf's own look-ups warn on a damaged member header. */
+  zip = _rv_zip_open (ctx, &local_error);
   if (zip == NULL)
     {
-      g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_TRUNCATED,
-                   _("“%s” is a damaged or truncated archive: it cannot be opened"),
-                   display_name);
+      if (g_error_matches (local_error, RV_SHEET_ERROR, RV_SHEET_ERROR_IO))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_TRUNCATED,
+                     _("“%s” is a damaged or truncated archive: it cannot be opened"),
+                     ctx->display_name);
       return RV_FILE_FORMAT_UNKNOWN;
     }
 
-  workbook = gsf_infile_child_by_vname (zip, "xl", "workbook.xml", NULL);
-  if (workbook != NULL)
+  if (_rv_zip_has_member (zip, "xl/workbook.xml"))
     {
       *what = g_strdup (_("an Excel workbook"));
       return RV_FILE_FORMAT_XLSX;
     }
 
-  mimetype = gsf_infile_child_by_name (zip, "mimetype");
-  if (mimetype != NULL)
+  type = _rv_zip_read_small (zip, "mimetype", 127);
+  if (type != NULL)
     {
-      char type[128] = "";
-      gsf_off_t size = MIN (gsf_input_size (mimetype), (gsf_off_t) sizeof type - 1);
-
-      if (size > 0 && gsf_input_read (mimetype, size, (guint8 *) type) != NULL)
-        type[size] = 0;
       g_strstrip (type);
 
       if (strcmp (type, "application/vnd.oasis.opendocument.spreadsheet") == 0 ||
@@ -160,20 +148,15 @@ sniff_zip (const char  *path,
     }
 
   for (guint i = 0; *what == NULL && i < G_N_ELEMENTS (zip_kinds); i++)
-    {
-      g_auto(GStrv) parts = g_strsplit (zip_kinds[i].member, "/", -1);
-      g_autoptr(GsfInput) member = gsf_infile_child_by_aname (zip, (const char **) parts);
-
-      if (member != NULL)
-        *what = g_strdup (_(zip_kinds[i].what));
-    }
+    if (_rv_zip_has_member (zip, zip_kinds[i].member))
+      *what = g_strdup (_(zip_kinds[i].what));
 
   if (*what == NULL)
     *what = g_strdup (_("a ZIP archive"));
 
   g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_NOT_A_SPREADSHEET,
                /* Translators: the file, then what it is ("a Word document"). */
-               _("“%s” is not a spreadsheet: it is %s"), display_name, *what);
+               _("“%s” is not a spreadsheet: it is %s"), ctx->display_name, *what);
   return RV_FILE_FORMAT_UNKNOWN;
 }
 
@@ -239,7 +222,11 @@ sniff (const char  *path,
 
   if (length >= 4 && memcmp (head, "PK", 2) == 0 &&
       ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6)))
-    return sniff_zip (path, display_name, what, error);
+    {
+      RvReadContext ctx = { path, display_name, 0 };
+
+      return sniff_zip (&ctx, what, error);
+    }
 
   if (length >= 8 && memcmp (head, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
     {

@@ -56,15 +56,20 @@
  * FreeXL 1.0.6 (Debian 12) trusts the file too much. It reads past its buffers on a
  * directory entry whose name is longer than the entry, on FORMAT and LABEL records whose
  * text is longer than the record, on shared strings split oddly across CONTINUE records,
- * and past its XF table after 8,192 XF records; and it allocates every cell of every
- * DIMENSION record it meets (up to 256 MB each, with no limit on how many). So FreeXL never
- * sees the user's file: the walk checks every record FreeXL would misread (refusing the
- * file as damaged) and adds up what FreeXL would allocate (refusing it as too large), and
- * then FreeXL reads a copy of the workbook stream in a plain compound file the reader
- * writes itself, in memory (memfd_create()), so that FreeXL's own compound-file code only
- * ever meets a sound one. The user's compound file is read by the few functions below
- * (MS-CFB), which trust nothing either, and not by libgsf, which meets some damage with
- * g_warning() or g_critical() (fatal under G_DEBUG=fatal-warnings).
+ * and past its XF table after 8,192 XF records. It allocates whatever each DIMENSION
+ * record says and fails on a cell outside it; for a sheet without one, it allocates the
+ * cells of another sheet again, losing them (and leaking); it fails on a worksheet that
+ * holds a chart (it takes the chart's EOF for the sheet's), and leaks the text of a cell
+ * written twice. So FreeXL never sees the user's file. The reader walks it first
+ * (scan_workbook()): a record FreeXL would read past makes the file damaged, and it notes
+ * where each sheet's records are and how far its cells reach, which the limits bound. Then
+ * FreeXL reads a copy of the workbook stream that it reads right (write_stream_copy()):
+ * the globals, then each sheet with one true DIMENSION record, without charts, without the
+ * cell records FreeXL would misread or write twice, in a plain compound file the reader
+ * writes in memory (memfd_create()), so that FreeXL's own compound-file code only meets a
+ * sound one. The user's compound file is read by the few functions below (MS-CFB), which
+ * trust nothing either, and not by libgsf, which meets some damage with g_warning() or
+ * g_critical() (fatal under G_DEBUG=fatal-warnings).
  *
  * The same directory tells what an OLE2 file is when it holds no workbook: a Word
  * document, or an Office 2007+ file encrypted with a password (its ZIP package sits in an
@@ -86,12 +91,10 @@
 #define BIFF_CODEPAGE    0x0042
 #define BIFF_BOUNDSHEET  0x0085
 #define BIFF_MULRK       0x00bd
-#define BIFF_MULBLANK    0x00be
 #define BIFF_XF          0x00e0
 #define BIFF_SST         0x00fc
 #define BIFF_LABELSST    0x00fd
 #define BIFF_DIMENSION   0x0200
-#define BIFF_BLANK       0x0201
 #define BIFF_NUMBER      0x0203
 #define BIFF_LABEL       0x0204
 #define BIFF_BOOLERR     0x0205
@@ -194,7 +197,7 @@ typedef struct
   guint32  left;           /* strings still to come */
   guint32  pending_chars;  /* of a string cut at the end of the last record */
   guint64  pending_extra;  /* formatting runs and phonetic data after those characters */
-  guint64  skip;           /* bytes at the start of the next record that belong to the last string */
+  guint64  skip;           /* bytes of the last string at the start of the next record */
 } SstState;
 
 typedef struct
@@ -223,6 +226,16 @@ typedef struct
   guint           n_sheets;
   guint64         total_rows;
 } Reader;
+
+/* Writes the copy of the workbook stream FreeXL reads, through a buffer. */
+typedef struct
+{
+  int      fd;
+  guint8   buffer[65536];
+  gsize    length;
+  guint64  position;   /* in the stream */
+  gboolean failed;
+} CopyWriter;
 
 static const struct {
   guint8      code;
@@ -258,6 +271,24 @@ le_double (const guint8 *p)
 
   memcpy (&value, &bits, sizeof value);
   return value;
+}
+
+static inline void
+put_le16 (guint8  *p,
+          guint16  value)
+{
+  p[0] = value & 0xff;
+  p[1] = value >> 8;
+}
+
+static inline void
+put_le32 (guint8  *p,
+          guint32  value)
+{
+  p[0] = value & 0xff;
+  p[1] = (value >> 8) & 0xff;
+  p[2] = (value >> 16) & 0xff;
+  p[3] = value >> 24;
 }
 
 static void
@@ -416,7 +447,8 @@ cfb_open (const char *path,
   for (guint32 i = 0; i < n_fat_sectors; i++)
     {
       if (fat_sectors[i] >= cfb->n_sectors ||
-          !cfb_pread (cfb, cfb_sector_offset (cfb, fat_sectors[i]), sector_buffer, cfb->sector_size))
+          !cfb_pread (cfb, cfb_sector_offset (cfb, fat_sectors[i]), sector_buffer,
+                      cfb->sector_size))
         return NULL;
       for (guint j = 0; j < per_sector; j++)
         cfb->fat[i * per_sector + j] = le32 (sector_buffer + 4 * j);
@@ -451,7 +483,7 @@ cfb_open (const char *path,
     }
   g_clear_pointer (&chain, g_free);
 
-  if (le16 (cfb->directory + 0x42) == CFB_ROOT)
+  if (cfb->directory[0x42] == CFB_ROOT)
     cfb->mini_blocks = cfb_chain (cfb, le32 (cfb->directory + 0x74), G_MAXUINT32,
                                   &cfb->n_mini_blocks);
 
@@ -610,24 +642,6 @@ cfb_stream_read (CfbStream *stream,
   return TRUE;
 }
 
-static inline void
-put_le16 (guint8  *p,
-          guint16  value)
-{
-  p[0] = value & 0xff;
-  p[1] = value >> 8;
-}
-
-static inline void
-put_le32 (guint8  *p,
-          guint32  value)
-{
-  p[0] = value & 0xff;
-  p[1] = (value >> 8) & 0xff;
-  p[2] = (value >> 16) & 0xff;
-  p[3] = value >> 24;
-}
-
 static void
 biff_sheet_free (BiffSheet *sheet)
 {
@@ -643,7 +657,7 @@ reader_free (Reader *reader)
     freexl_close (reader->xls);
   if (reader->copy_fd >= 0)
     close (reader->copy_fd);
-  if (reader->copy_path != NULL && reader->copy_unlinked == FALSE)
+  if (reader->copy_path != NULL && !reader->copy_unlinked)
     g_unlink (reader->copy_path);
   g_free (reader->copy_path);
   g_clear_pointer (&reader->stream, cfb_stream_free);
@@ -774,6 +788,9 @@ decode_utf16 (GArray *units)
 {
   gunichar2 *u = (gunichar2 *) (gpointer) units->data;
   char *text;
+
+  if (units->len == 0)
+    return g_strdup ("");
 
   for (guint i = 0; i < units->len; i++)
     {
@@ -1291,7 +1308,8 @@ scan_workbook (Reader  *reader,
         }
       last = type;
 
-      if (depth == 1 && !in_globals && substream != NULL && cell_extent (type, r, length, &row, &column))
+      if (depth == 1 && !in_globals && substream != NULL &&
+          cell_extent (type, r, length, &row, &column))
         {
           substream->n_rows = MAX (substream->n_rows, row + 1);
           substream->n_columns = MAX (substream->n_columns, column + 1);
@@ -1446,7 +1464,8 @@ scan_workbook (Reader  *reader,
               row = le16 (r);
               column = le16 (r + 2);
               if (r[7] != 0)
-                ok = add_extra (reader, sheet, row, column, RV_CELL_ERROR, FALSE, error_text (r[6]));
+                ok = add_extra (reader, sheet, row, column, RV_CELL_ERROR, FALSE,
+                                error_text (r[6]));
               else
                 ok = add_extra (reader, sheet, row, column, RV_CELL_BOOLEAN, FALSE,
                                 r[6] ? "TRUE" : "FALSE");
@@ -1484,16 +1503,6 @@ scan_workbook (Reader  *reader,
 
   return TRUE;
 }
-
-/* Writes the copy of the workbook stream for FreeXL, through a buffer. */
-typedef struct
-{
-  int      fd;
-  guint8   buffer[65536];
-  gsize    length;
-  guint64  position;   /* in the stream */
-  gboolean failed;
-} CopyWriter;
 
 static void
 copy_flush (CopyWriter *w)
@@ -1570,9 +1579,44 @@ copy_dimension (CopyWriter *w,
     }
 }
 
+/* Whether a cell record of a sheet goes into FreeXL's copy: it must be one FreeXL reads
+ * right (cell_extent()), and the first for each of its cells, since FreeXL loses the text
+ * of a cell it writes twice. @written has a bit for each cell of the sheet. */
+static gboolean
+keep_cell (guint16       type,
+           const guint8 *r,
+           guint16       length,
+           guint8       *written,
+           guint         n_columns)
+{
+  guint row;
+  guint last;
+
+  if (!cell_extent (type, r, length, &row, &last))
+    return FALSE;
+  /* FreeXL skips formulas: they take no place. */
+  if (type == BIFF_FORMULA)
+    return TRUE;
+
+  for (guint column = le16 (r + 2); column <= last; column++)
+    {
+      guint64 bit = (guint64) row * n_columns + column;
+
+      if (written[bit / 8] & (1 << bit % 8))
+        return FALSE;
+    }
+  for (guint column = le16 (r + 2); column <= last; column++)
+    {
+      guint64 bit = (guint64) row * n_columns + column;
+
+      written[bit / 8] |= 1 << bit % 8;
+    }
+  return TRUE;
+}
+
 /* Copies the records of the stream from @start to @end that sit at the top level of their
  * substream (not those of a chart inside a sheet, whose EOF FreeXL would take for the
- * sheet's), leaving out DIMENSION records and cell records FreeXL would misread. Returns
+ * sheet's), leaving out DIMENSION records and the cell records keep_cell() refuses. Returns
  * whether the last record copied was an EOF. */
 static gboolean
 copy_substream (Reader     *reader,
@@ -1583,6 +1627,7 @@ copy_substream (Reader     *reader,
                 guint       n_rows,
                 guint       n_columns)
 {
+  g_autofree guint8 *written = g_malloc0 (((guint64) n_rows * n_columns + 7) / 8 + 1);
   guint depth = 0;
   gboolean ended = FALSE;
   guint16 type;
@@ -1592,8 +1637,6 @@ copy_substream (Reader     *reader,
   while (reader->stream->position < end && read_record (reader, &type, &length))
     {
       gboolean keep = depth == (type == BIFF_BOF ? 0 : 1);
-      guint row;
-      guint column;
 
       if (type == BIFF_BOF)
         depth++;
@@ -1602,7 +1645,8 @@ copy_substream (Reader     *reader,
 
       if (!keep ||
           (!globals && type == BIFF_DIMENSION) ||
-          (!globals && is_cell_record (type) && !cell_extent (type, reader->record, length, &row, &column)))
+          (!globals && is_cell_record (type) &&
+           !keep_cell (type, reader->record, length, written, n_columns)))
         continue;
 
       if (globals && type == BIFF_BOUNDSHEET)
@@ -2029,7 +2073,8 @@ read_sheet (Reader      *reader,
           gboolean ok;
 
           while (next < n_extras &&
-                 (extras[next].row < row || (extras[next].row == row && extras[next].column < column)))
+                 (extras[next].row < row ||
+                  (extras[next].row == row && extras[next].column < column)))
             next++;
 
           if (next < n_extras && extras[next].row == row && extras[next].column == column)
@@ -2049,7 +2094,8 @@ read_sheet (Reader      *reader,
                * text is too long. */
               g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_TOO_LARGE,
                            /* Translators: the file, the sheet, then a number of kilobytes. */
-                           _("“%s” is too large: a cell of sheet “%s” holds more than %u KB of text"),
+                           _("“%s” is too large: a cell of sheet “%s” holds more than %u KB "
+                             "of text"),
                            display_name, valid_name, RV_SHEET_MAX_CELL_BYTES / 1024);
               return FALSE;
             }

@@ -39,8 +39,10 @@
  * RV_MAX_ENTRY_BYTES, and all members together not more than RV_MAX_COMPRESSION_RATIO
  * times the size of the file (with a floor, since a tiny file may legitimately compress
  * very well). The XML parser never loads a DTD, never substitutes entities and never
- * touches the network; a document that declares a DTD is refused outright, which keeps
- * "billion laughs" out without relying on the parser's own defences.
+ * touches the network, and its own limits stay on (no XML_PARSE_HUGE). A document that
+ * declares a DTD is refused as soon as the reader reaches it: no spreadsheet part has one,
+ * and whatever the parser has looked at of it by then ("billion laughs" included) is bounded
+ * by libxml2's entity checks.
  */
 
 /* A small file may still decompress to this much: 100 MiB. */
@@ -241,6 +243,34 @@ xml_error_cb (void       *user_data,
   xml->error_message = g_strchomp (g_strdup (error->message != NULL ? error->message : ""));
 }
 
+/* Messages that libxml2 sends without a parser context (encodings, input): dropped, since
+ * the structured handler has the ones that matter. */
+static void
+xml_generic_error_cb (void       *user_data,
+                      const char *message,
+                      ...)
+{
+}
+
+/*
+ * Errors raised outside the parser context (a failed encoding conversion, say) go to
+ * libxml2's per-thread handlers, which print to stderr by default: while this reader works,
+ * they come here instead, and the defaults are put back after.
+ */
+static void
+xml_errors_begin (RvZipXml *xml)
+{
+  xmlSetStructuredErrorFunc (xml, xml_error_cb);
+  xmlSetGenericErrorFunc (xml, xml_generic_error_cb);
+}
+
+static void
+xml_errors_end (void)
+{
+  xmlSetStructuredErrorFunc (NULL, NULL);
+  xmlSetGenericErrorFunc (NULL, NULL);
+}
+
 static gboolean
 check_size (RvZipXml  *xml,
             guint64    more,
@@ -388,6 +418,42 @@ _rv_zip_has_member (RvZip      *zip,
 }
 
 /**
+ * _rv_zip_read_small:
+ * @zip: an archive
+ * @path: a member's path
+ * @max_bytes: the most to read
+ *
+ * Reads the start of a short member, such as an OpenDocument `mimetype`.
+ *
+ * Returns: (transfer full) (nullable): up to @max_bytes of the member as a string, or
+ *   %NULL when it is missing or cannot be read
+ */
+char *
+_rv_zip_read_small (RvZip      *zip,
+                    const char *path,
+                    gsize       max_bytes)
+{
+  g_autoptr(GsfInput) member = NULL;
+  g_autofree char *text = NULL;
+  gboolean listed;
+  gsf_off_t size;
+
+  g_return_val_if_fail (zip != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  member = find_member (zip, path, &listed);
+  if (member == NULL)
+    return NULL;
+
+  size = MIN (gsf_input_size (member), (gsf_off_t) max_bytes);
+  text = g_malloc0 (MAX (size, 0) + 1);
+  if (size > 0 && gsf_input_read (member, size, (guint8 *) text) == NULL)
+    return NULL;
+
+  return g_steal_pointer (&text);
+}
+
+/**
  * _rv_zip_charge:
  * @zip: an archive
  * @bytes: how many bytes a reader is about to make
@@ -473,8 +539,10 @@ _rv_zip_xml_open (RvZip       *zip,
 
   /* No XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR or XML_PARSE_HUGE: entities are
    * never substituted, no DTD is loaded and libxml2's own size limits stay on. */
+  xml_errors_begin (xml);
   xml->reader = xmlReaderForIO (xml_read_cb, NULL, xml, path, NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+  xml_errors_end ();
   if (xml->reader == NULL)
     {
       set_failure_error (xml, error);
@@ -491,7 +559,9 @@ _rv_zip_xml_free (RvZipXml *xml)
   if (xml == NULL)
     return;
 
+  xml_errors_begin (xml);
   g_clear_pointer (&xml->reader, xmlFreeTextReader);
+  xml_errors_end ();
   g_clear_object (&xml->input);
   g_free (xml->error_message);
   g_free (xml->path);
@@ -553,7 +623,9 @@ _rv_zip_xml_read (RvZipXml  *xml,
 
   g_return_val_if_fail (xml != NULL, -1);
 
+  xml_errors_begin (xml);
   ret = xmlTextReaderRead (xml->reader);
+  xml_errors_end ();
 
   if (ret < 0 || xml->failure != FAILURE_NONE)
     {

@@ -34,6 +34,9 @@ RvZip            *_rv_zip_open               (RvReadContext  *ctx,
 void              _rv_zip_free               (RvZip          *zip);
 gboolean          _rv_zip_has_member         (RvZip          *zip,
                                               const char     *path);
+char             *_rv_zip_read_small         (RvZip          *zip,
+                                              const char     *path,
+                                              gsize           max_bytes);
 gboolean          _rv_zip_charge             (RvZip          *zip,
                                               guint64         bytes,
                                               GError        **error);

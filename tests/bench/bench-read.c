@@ -23,9 +23,10 @@
  * ten columns — row number, RUC as a number, RUC as text, business name, date, amount,
  * district, e-mail, phone, state — as an XLSX (libxlsxwriter, shared strings, as Excel
  * writes them) and as a CSV (';', UTF-8 with a BOM, as Excel's "CSV UTF-8"), in a
- * temporary folder. Then, for each file, it prints one line:
+ * temporary folder. Then, for each file, it prints one line (wrapped here):
  *
- *   xlsx 100000x10: ours 0.85 s, 45.1 MiB peak RSS | openpyxl read-only 12.3 s, 60.2 MiB | 14.5x faster
+ *   xlsx 100000x10: ours 0.85 s, 45.1 MiB peak RSS | openpyxl read-only 12.3 s, 60.2 MiB |
+ *     14.5x faster
  *
  * "ours" is rv_sheet_read_file() in a child process forked for that one measurement, so
  * that its peak RSS is the reading's alone (plus the few MiB of a process linked to GLib):
@@ -97,7 +98,8 @@ static const GOptionEntry entries[] = {
   { "rows", 0, 0, G_OPTION_ARG_INT, &n_rows, "Rows to write (100,000)", "N" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Measure each side N times, keep the best", "N" },
   { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the files written", NULL },
-  { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, "Python with openpyxl (/usr/bin/python3)", "PATH" },
+  { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, "Python with openpyxl (/usr/bin/python3)",
+    "PATH" },
   { "script", 0, 0, G_OPTION_ARG_FILENAME, &script, "bench-read-openpyxl.py", "PATH" },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
   { NULL }
@@ -477,7 +479,8 @@ measure_python (const char *path)
       return m;
     }
   if (!g_spawn_check_wait_status (status, NULL) ||
-      sscanf (out, "seconds=%lf max_rss_kib=%ld rows=%" G_GUINT64_FORMAT " cells=%" G_GUINT64_FORMAT,
+      sscanf (out,
+              "seconds=%lf max_rss_kib=%ld rows=%" G_GUINT64_FORMAT " cells=%" G_GUINT64_FORMAT,
               &m.seconds, &m.max_rss_kib, &m.rows, &m.cells) != 4)
     {
       m.message = g_strdup_printf ("%s failed: %s", script, g_strstrip (err));
@@ -527,7 +530,8 @@ bench_file (const char *path,
       /* The header, the rows, ten columns: a reader that loses anything fails the bench. */
       make_ruc (1, ruc);
       if (best.n_sheets != 1 || best.rows != expect_rows + 1 || best.columns != N_COLUMNS ||
-          best.cells != (guint64) (expect_rows + 1) * N_COLUMNS || strcmp (best.first_ruc, ruc) != 0)
+          best.cells != (guint64) (expect_rows + 1) * N_COLUMNS ||
+          strcmp (best.first_ruc, ruc) != 0)
         {
           g_printerr ("%s: read %u sheets, %u rows, %u columns, %" G_GUINT64_FORMAT
                       " cells, B2 “%s”; expected 1, %u, %d, %" G_GUINT64_FORMAT ", “%s”\n",

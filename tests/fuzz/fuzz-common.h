@@ -30,7 +30,8 @@
  *  - no g_critical() on the way (a broken precondition somewhere); with
  *    RV_FUZZ_FATAL_WARNINGS=1 in the environment, no g_warning() either, as the tests
  *    run with G_DEBUG=fatal-warnings. Warnings are not fatal by default because libgsf
- *    warns about some damaged ZIP files, and the first such input would stop the run.
+ *    warns about some damaged ZIP files, and the first such input would stop the run;
+ *    RV_FUZZ_KNOWN_LOGS lets a run go past problems already reported (see README.md).
  *
  * Crashes, leaks and memory errors are AddressSanitizer's and UBSan's; hangs and memory
  * blow-ups libFuzzer's (-timeout, -rss_limit_mb).
@@ -61,19 +62,35 @@ int LLVMFuzzerTestOneInput (const uint8_t *data,
 static char *fuzz_path;
 static GLogLevelFlags fuzz_fatal_levels;
 
+static char **fuzz_known_logs;
+
 /* Criticals (and warnings, if asked) abort(), which libFuzzer catches and keeps the input
- * of; GLib's own fatal logs raise SIGTRAP, which it does not. */
+ * of; GLib's own fatal logs raise SIGTRAP, which it does not. A message that contains one
+ * of the texts of RV_FUZZ_KNOWN_LOGS (separated by ';') is a problem already reported:
+ * it is dropped, so that the run goes on to others. */
 static GLogWriterOutput
 fuzz_log_writer (GLogLevelFlags   log_level,
                  const GLogField *fields,
                  gsize            n_fields,
                  gpointer         user_data)
 {
-  GLogWriterOutput output = g_log_writer_default (log_level, fields, n_fields, user_data);
+  if ((log_level & fuzz_fatal_levels) != 0 && fuzz_known_logs != NULL)
+    {
+      for (gsize i = 0; i < n_fields; i++)
+        {
+          if (g_strcmp0 (fields[i].key, "MESSAGE") != 0 || fields[i].length != -1)
+            continue;
+          for (guint k = 0; fuzz_known_logs[k] != NULL; k++)
+            if (*fuzz_known_logs[k] != 0 &&
+                strstr (fields[i].value, fuzz_known_logs[k]) != NULL)
+              return G_LOG_WRITER_HANDLED;
+        }
+    }
 
+  g_log_writer_default (log_level, fields, n_fields, user_data);
   if ((log_level & fuzz_fatal_levels) != 0)
     abort ();
-  return output;
+  return G_LOG_WRITER_HANDLED;
 }
 
 static void
@@ -96,8 +113,11 @@ fuzz_write_input (const char    *extension,
       fuzz_fatal_levels = G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL;
       if (g_strcmp0 (g_getenv ("RV_FUZZ_FATAL_WARNINGS"), "1") == 0)
         fuzz_fatal_levels |= G_LOG_LEVEL_WARNING;
+      if (g_getenv ("RV_FUZZ_KNOWN_LOGS") != NULL)
+        fuzz_known_logs = g_strsplit (g_getenv ("RV_FUZZ_KNOWN_LOGS"), ";", -1);
       g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
-      fuzz_path = g_strdup_printf ("%s/rv-fuzz-%d.%s", g_get_tmp_dir (), (int) getpid (), extension);
+      fuzz_path = g_strdup_printf ("%s/rv-fuzz-%d.%s", g_get_tmp_dir (), (int) getpid (),
+                                   extension);
       atexit (fuzz_remove_input);
     }
 
@@ -125,7 +145,9 @@ fuzz_check_workbook (RvWorkbook *workbook)
         g_error ("Sheet %u: its name is not UTF-8", i);
 
       for (guint row = 0; row < n_rows && checks < FUZZ_MAX_CELL_CHECKS; row++)
-        for (guint column = 0; column < n_columns && checks < FUZZ_MAX_CELL_CHECKS; column++, checks++)
+        for (guint column = 0;
+             column < n_columns && checks < FUZZ_MAX_CELL_CHECKS;
+             column++, checks++)
           {
             RvCell cell;
             gboolean filled = rv_sheet_get_cell (sheet, row, column, &cell);
