@@ -239,6 +239,32 @@ write_xlsx (const char *path,
              "xl/worksheets/sheet1.xml", sheet_xml, NULL);
 }
 
+/* The same with shared strings, and a style 1 that is a date. */
+static void
+write_xlsx_with_strings (const char *path,
+                         const char *sheet_xml,
+                         const char *strings_xml)
+{
+  g_autoptr(GString) workbook = text (WORKBOOK_XML);
+  g_autoptr(GString) rels = text (
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+    "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships/styles\" Target=\"styles.xml\"/></Relationships>");
+  g_autoptr(GString) styles = text (
+    "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+    "<cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs></styleSheet>");
+  g_autoptr(GString) sheet = text (sheet_xml);
+  g_autoptr(GString) strings = text (strings_xml);
+
+  write_zip (path, "xl/workbook.xml", workbook, "xl/_rels/workbook.xml.rels", rels,
+             "xl/styles.xml", styles, "xl/sharedStrings.xml", strings,
+             "xl/worksheets/sheet1.xml", sheet, NULL);
+}
+
 static void
 progress_cb (double   fraction,
              gpointer user_data)
@@ -915,6 +941,133 @@ test_long_cell (void)
   g_rmdir (dir);
 }
 
+/*
+ * Character and entity references, CDATA, comments and processing instructions, in texts
+ * and in attributes, as a tree would have them; and elements whose prefix is another
+ * namespace or none declared.
+ */
+static void
+test_references (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-xlsx-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "references.xlsx", NULL);
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+  RvSheet *sheet;
+
+  write_xlsx_with_strings (path,
+    "<worksheet xmlns:y=\"urn:y\"><sheetData><row r=\"&#50;\">"
+    /* Attributes: "B2", "s"; the value: "4". */
+    "<c r=\"&#66;2\" t=\"&#115;\"><v>&#52;</v></c>"
+    "<c t=\"inlineStr\"><is><t>A&amp;B &#241;</t></is></c>"
+    "<c t=\"inlineStr\"><is><t><![CDATA[<b>&amp;</b>]]></t></is></c>"
+    "<c t=\"inlineStr\"><is><t>a<!-- x -->b<?pi y?>c</t></is></c>"
+    "<c><v>&#49;&#50;</v></c>"
+    "<c><y:v>1</y:v><v>2</v></c>"
+    "<c><z:v>1</z:v><v>3</v></c>"
+    "<c t=\"str\"><f>A1&amp;\"x\"</f><v>&lt;&gt;&quot;&apos;</v></c>"
+    "</row></sheetData></worksheet>",
+    "<sst><si><t>uno</t></si><si><t>dos</t></si><si/><si><t>tres</t></si>"
+    "<si><t>A&amp;B &#241;&#x4E2D;</t></si></sst>");
+
+  workbook = read_xlsx (path, &error);
+  g_assert_no_error (error);
+  sheet = get_sheet (workbook, 0, "Hoja1", 2, 9);
+  check_cell (sheet, "B2", "text:A&B ñ中");
+  check_cell (sheet, "C2", "text:A&B ñ");
+  check_cell (sheet, "D2", "text:<b>&amp;</b>");
+  check_cell (sheet, "E2", "text:abc");
+  check_cell (sheet, "F2", "number:12");
+  check_cell (sheet, "G2", "number:2");
+  check_cell (sheet, "H2", "number:3");
+  check_cell (sheet, "I2", "=text:<>\"'");
+
+  /* The message quotes a reference as the file means it, "&" and all. */
+  write_xlsx_with_strings (path,
+    "<worksheet><sheetData><row><c r=\"A&amp;1\"><v>1</v></c></row></sheetData></worksheet>",
+    "<sst/>");
+  check_refused (path, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED, "“A&1”");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Numbers as _rv_format_number() writes them, whether the text is already so or not. */
+static void
+test_numbers (void)
+{
+  static const struct {
+    const char *value;
+    const char *expected;
+  } cases[] = {
+    { "7", "number:7" },
+    { "007", "number:7" },
+    { "-0", "number:0" },
+    { "-12", "number:-12" },
+    { "1.50", "number:1.5" },
+    { "-0.5", "number:-0.5" },
+    { "0.0001", "number:0.0001" },
+    { "0.00001", "number:1e-05" },
+    { "123456789012345", "number:123456789012345" },
+    { "1234567890123456", "number:1234567890123456" },
+    { "12345678901234.5", "number:12345678901234.5" },
+    { "2.0131312955E10", "number:20131312955" },
+    { "20131312955", "number:20131312955" },
+    { " 42 ", "number:42" },
+    { "1E3", "number:1000" },
+    { "0.1", "number:0.1" },
+    { "+5", "number:5" },
+    { "1.", "number:1" },
+    { "1,5", "text:1,5" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("test-xlsx-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "numbers.xlsx", NULL);
+  g_autoptr(GString) sheet = g_string_new ("<worksheet><sheetData><row>");
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+  RvSheet *read;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_string_append_printf (sheet, "<c><v>%s</v></c>", cases[i].value);
+  /* Style 1 is a date: whole days, times of day, the day that never was, and numbers past
+   * Excel's last day, twice over (dates already seen are remembered). */
+  g_string_append (sheet, "</row><row>");
+  for (guint i = 0; i < 2; i++)
+    g_string_append (sheet, "<c s=\"1\"><v>46348</v></c><c s=\"1\"><v>46348.5</v></c>"
+                            "<c s=\"1\"><v>60</v></c><c s=\"1\"><v>3000000</v></c>"
+                            "<c s=\"1\"><v>-1</v></c><c s=\"1\"><v>46349</v></c>");
+  g_string_append (sheet, "</row></sheetData></worksheet>");
+  write_xlsx_with_strings (path, sheet->str, "<sst/>");
+
+  workbook = read_xlsx (path, &error);
+  g_assert_no_error (error);
+  read = get_sheet (workbook, 0, "Hoja1", 2, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *letters = rv_sheet_column_letter (i);
+      g_autofree char *reference = g_strconcat (letters, "1", NULL);
+
+      check_cell (read, reference, cases[i].expected);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *letters[] = { "A", "G" };
+      g_autofree char *a = g_strconcat (letters[i], "2", NULL);
+
+      check_cell (read, a, "date:2026-11-22");
+    }
+  check_cell (read, "B2", "date:2026-11-22 12:00:00");
+  check_cell (read, "C2", "date:1900-02-29");
+  check_cell (read, "D2", "number:3000000");
+  check_cell (read, "E2", "number:-1");
+  check_cell (read, "F2", "date:2026-11-23");
+  check_cell (read, "H2", "date:2026-11-22 12:00:00");
+  check_cell (read, "L2", "date:2026-11-23");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Shared strings too long for a cell only matter to the cells that use them. */
 static void
 test_long_shared_string (void)
@@ -961,6 +1114,88 @@ test_long_shared_string (void)
   g_rmdir (dir);
 }
 
+/*
+ * A document type, even a harmless one, is refused in the sheets and the shared strings,
+ * before its declarations are read: entities are never declared, let alone substituted,
+ * and nothing is fetched.
+ */
+static void
+test_doctype (void)
+{
+  static const struct {
+    const char *sheet;
+    const char *strings;
+    const char *part;
+  } cases[] = {
+    { "<!DOCTYPE worksheet [<!ENTITY ruc \"20131312955\">]><worksheet><sheetData><row>"
+      "<c t=\"inlineStr\"><is><t>&ruc;</t></is></c></row></sheetData></worksheet>",
+      "<sst/>", "xl/worksheets/sheet1.xml" },
+    { "<?xml version=\"1.0\"?>\n<!DOCTYPE worksheet SYSTEM \"http://127.0.0.1:9/x.dtd\">"
+      "<worksheet/>", "<sst/>", "xl/worksheets/sheet1.xml" },
+    { "<!DOCTYPE worksheet [<!ENTITY % p SYSTEM \"file:///etc/passwd\"> %p;]><worksheet/>",
+      "<sst/>", "xl/worksheets/sheet1.xml" },
+    { "<worksheet><sheetData><row><c t=\"s\"><v>0</v></c></row></sheetData></worksheet>",
+      "<!DOCTYPE sst [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+      "<sst><si><t>&b;</t></si></sst>", "xl/sharedStrings.xml" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("test-xlsx-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "doctype.xlsx", NULL);
+  g_autoptr(GString) laughs = g_string_new ("<!DOCTYPE worksheet [<!ENTITY l0 \"lol\">");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("case %u", i);
+      write_xlsx_with_strings (path, cases[i].sheet, cases[i].strings);
+      check_refused (path, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED, cases[i].part);
+    }
+
+  /* Ten thousand levels of laughs, a megabyte of declarations: refused at the first line
+   * of them, in no time. */
+  for (guint i = 1; i < 10000; i++)
+    g_string_append_printf (laughs, "<!ENTITY l%u \"&l%u;&l%u;&l%u;&l%u;&l%u;&l%u;\">",
+                            i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+  g_string_append (laughs, "]><worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&l9999;"
+                           "</t></is></c></row></sheetData></worksheet>");
+  write_xlsx_with_strings (path, laughs->str, "<sst/>");
+  check_refused (path, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED, "(line 1)");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A large sheet whose compressed data is damaged in the middle, read a few chunks ahead of
+ * the parser: refused (as garbage or as unreadable, as the damage falls), never a crash. */
+static void
+test_damaged_large (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_large (&dir);
+  const char *name = "xl/worksheets/sheet1.xml";
+  g_autofree char *contents = NULL;
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  gsize member = 0;
+
+  /* The member's local header is the first place its name appears. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  while (member + strlen (name) < length && memcmp (contents + member, name, strlen (name)) != 0)
+    member++;
+  g_assert_cmpuint (member + 200000, <, length);
+  memset (contents + member + 100000, 0xff, 4096);
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+
+  workbook = read_xlsx (path, &error);
+  g_test_message ("%s", error != NULL ? error->message : "(read)");
+  g_assert_null (workbook);
+  g_assert_true (g_error_matches (error, RV_SHEET_ERROR, RV_SHEET_ERROR_TRUNCATED) ||
+                 g_error_matches (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED));
+  g_assert_nonnull (strstr (error->message, "xl/worksheets/sheet1.xml"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -976,6 +1211,8 @@ main (int   argc,
   g_test_add_func ("/xlsx/read/large", test_large);
   g_test_add_func ("/xlsx/read/long-cell", test_long_cell);
   g_test_add_func ("/xlsx/read/long-shared-string", test_long_shared_string);
+  g_test_add_func ("/xlsx/read/references", test_references);
+  g_test_add_func ("/xlsx/read/numbers", test_numbers);
   g_test_add_func ("/xlsx/read/cancel", test_cancel);
   g_test_add_func ("/xlsx/sniff/good", test_sniff);
   g_test_add_func ("/xlsx/sniff/bad", test_sniff_bad);
@@ -984,6 +1221,8 @@ main (int   argc,
   g_test_add_func ("/xlsx/bad/billion-laughs", test_billion_laughs);
   g_test_add_func ("/xlsx/bad/quiet", test_quiet);
   g_test_add_func ("/xlsx/bad/zip-bomb", test_zip_bomb);
+  g_test_add_func ("/xlsx/bad/doctype", test_doctype);
+  g_test_add_func ("/xlsx/bad/damaged-large", test_damaged_large);
 
   return g_test_run ();
 }

@@ -35,8 +35,10 @@
 /*
  * Office Open XML workbooks (ECMA-376), read as a stream: xl/workbook.xml gives the sheets
  * and their order, xl/_rels/workbook.xml.rels where each one lives, xl/styles.xml which
- * cell styles are dates and xl/sharedStrings.xml the texts that cells point to. Each sheet
- * is then read node by node, so memory grows with the cells kept, not with the XML.
+ * cell styles are dates and xl/sharedStrings.xml the texts that cells point to. Those small
+ * parts are read node by node; the shared strings and the sheets, which make nearly all of
+ * a large file, go through libxml2's SAX2 callbacks, which cost far less per element. Either
+ * way memory grows with the cells kept, not with the XML.
  */
 
 #define WORKBOOK_PATH  "xl/workbook.xml"
@@ -54,17 +56,26 @@
 /* How much of the progress bar the shared strings take; the sheets share the rest. */
 #define STRINGS_SHARE  0.1
 
-#define PROGRESS_ROWS  1000
-
 /* "_x0041_" escapes shrink seven bytes to one: past this much text, a value is too long for
  * a cell whatever its escapes. */
 #define RAW_TEXT_LIMIT  (7 * (RV_SHEET_MAX_CELL_BYTES + 1))
+
+/* Dates formatted lately, by serial number: whole days over eleven years get a slot each. */
+#define DATE_CACHE_BITS  12
+#define DATE_CACHE_SIZE  (1 << DATE_CACHE_BITS)
 
 typedef struct
 {
   char *name;
   char *path;  /* the member, resolved ("xl/worksheets/sheet1.xml") */
 } SheetEntry;
+
+typedef struct
+{
+  double serial;
+  guint  length;   /* of the text; 0 while the entry is unused */
+  char   text[32];
+} DateEntry;
 
 typedef struct
 {
@@ -84,20 +95,92 @@ typedef struct
 
   GByteArray    *date_styles;        /* per cellXfs index: 1 if its number format is a date */
 
+  /* A column of dates holds the same days over and over: formatting one costs more than
+   * the rest of its cell. */
+  DateEntry     *date_cache;         /* DATE_CACHE_SIZE, made with the first date */
+
   GString       *attr;               /* scratch for attribute values */
 } XlsxReader;
+
+/* A cell's t attribute. */
+typedef enum
+{
+  CELL_TYPE_NUMBER,   /* "n", or none */
+  CELL_TYPE_SHARED,   /* "s": an index into the shared strings */
+  CELL_TYPE_STRING,   /* "inlineStr", or "str": a formula's text */
+  CELL_TYPE_BOOLEAN,  /* "b" */
+  CELL_TYPE_ERROR,    /* "e" */
+  CELL_TYPE_DATE,     /* "d": ISO 8601 */
+  CELL_TYPE_OTHER,    /* anything else: the value is kept as it is written */
+} CellType;
 
 typedef struct
 {
   guint64   row;
   guint64   column;
-  char      type[16];
+  CellType  type;
   guint     style;
   gboolean  has_style;
   gboolean  has_formula;
   gboolean  has_value;
   GString  *value;
 } Cell;
+
+/*
+ * The names the SAX callbacks look for. libxml2 interns every element and attribute name
+ * and every namespace URI in the parser's dictionary (its own tree builder keeps them as
+ * they come), so a name is recognised by its pointer, without comparing text.
+ */
+typedef struct
+{
+  const xmlChar *ns_main;
+  const xmlChar *ns_strict;
+  const xmlChar *sheet_data;
+  const xmlChar *row;
+  const xmlChar *c;
+  const xmlChar *v;
+  const xmlChar *f;
+  const xmlChar *is;
+  const xmlChar *si;
+  const xmlChar *t;     /* a text element, and a cell's type attribute */
+  const xmlChar *r;     /* a row's or a cell's reference attribute */
+  const xmlChar *s;
+  const xmlChar *r_ph;
+} Names;
+
+/* The state of a sheet's parse. Depths are those of the elements open, -1 for none. */
+typedef struct
+{
+  XlsxReader *reader;
+  RvZipXml   *xml;
+  RvSheet    *sheet;
+  const char *name;
+  Names       names;
+  Cell        cell;
+  guint64     next_row;
+  guint64     next_column;
+  gboolean    have_row;
+  int         depth;
+  int         data_depth;
+  int         row_depth;
+  int         cell_depth;
+  int         is_depth;
+  int         skip_depth;
+  int         collect_depth;
+} SheetParser;
+
+/* The state of the shared strings' parse. */
+typedef struct
+{
+  XlsxReader *reader;
+  RvZipXml   *xml;
+  Names       names;
+  GString    *text;
+  int         depth;
+  int         si_depth;
+  int         t_depth;
+  int         skip_depth;
+} StringsParser;
 
 static void
 sheet_entry_free (SheetEntry *entry)
@@ -118,19 +201,13 @@ xlsx_reader_clear (XlsxReader *self)
   g_clear_pointer (&self->string_offsets, g_array_unref);
   g_clear_pointer (&self->long_strings, g_hash_table_unref);
   g_clear_pointer (&self->date_styles, g_byte_array_unref);
+  g_clear_pointer (&self->date_cache, g_free);
   if (self->attr != NULL)
     g_string_free (self->attr, TRUE);
   self->attr = NULL;
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (XlsxReader, xlsx_reader_clear)
-
-static gboolean
-is_text_node (int type)
-{
-  return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-         type == XML_READER_TYPE_WHITESPACE || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
-}
 
 /*
  * A SpreadsheetML element (or one without a namespace, as hand-made parts have): extensions
@@ -149,27 +226,37 @@ is_element (RvZipXml   *xml,
   return ns == NULL || strcmp (ns, NS_MAIN) == 0 || strcmp (ns, NS_MAIN_STRICT) == 0;
 }
 
+/* Attribute values and cell texts as SAX gives them: not nul-terminated. */
 static gboolean
-parse_uint (const char *text,
-            guint64     max,
-            guint64    *value)
+parse_digits (const char *text,
+              gsize       length,
+              guint64     max,
+              guint64    *value)
 {
   guint64 result = 0;
 
-  if (*text == '\0')
+  if (length == 0)
     return FALSE;
 
-  for (const char *p = text; *p; p++)
+  for (gsize i = 0; i < length; i++)
     {
-      if (!g_ascii_isdigit (*p))
+      if (!g_ascii_isdigit (text[i]))
         return FALSE;
-      result = result * 10 + (*p - '0');
+      result = result * 10 + (text[i] - '0');
       if (result > max)
         return FALSE;
     }
 
   *value = result;
   return TRUE;
+}
+
+static gboolean
+parse_uint (const char *text,
+            guint64     max,
+            guint64    *value)
+{
+  return parse_digits (text, strlen (text), max, value);
 }
 
 static void
@@ -197,16 +284,91 @@ error_cell_too_large (XlsxReader  *self,
  * once escapes are undone, that it is longer than a cell may be, and then to say which sheet
  * holds it. A long shared string that no cell uses does no harm.
  */
-static void
+static inline void
 append_text (GString    *value,
-             const char *text)
+             const char *text,
+             gsize       length)
 {
-  gsize length = text != NULL ? strlen (text) : 0;
-
   if (value->len >= RAW_TEXT_LIMIT)
     return;
+  length = MIN (length, RAW_TEXT_LIMIT - value->len);
 
-  g_string_append_len (value, text, MIN (length, RAW_TEXT_LIMIT - value->len));
+  /* Most values fit the buffer already there: no call into GLib for them. */
+  if (value->len + length < value->allocated_len)
+    {
+      memcpy (value->str + value->len, text, length);
+      value->len += length;
+      value->str[value->len] = '\0';
+    }
+  else
+    g_string_append_len (value, text, length);
+}
+
+static inline void
+clear_text (GString *value)
+{
+  value->len = 0;
+  value->str[0] = '\0';
+}
+
+/* Trims ASCII white space off a value, as g_strstrip() does, without a strlen() or a move:
+ * returns where the text starts, and its length in @length. */
+static const char *
+strip (GString *value,
+       gsize   *length)
+{
+  char *start = value->str;
+  gsize n = value->len;
+
+  while (n > 0 && g_ascii_isspace (start[n - 1]))
+    n--;
+  start[n] = '\0';
+  while (n > 0 && g_ascii_isspace (*start))
+    {
+      start++;
+      n--;
+    }
+
+  *length = n;
+  return start;
+}
+
+/*
+ * An attribute value for a message. With entities not substituted, libxml2 hands SAX an
+ * "&" of an attribute as "&#38;" (for its tree builder to undo): undone here, so that the
+ * message quotes the file as the reader of the small parts would.
+ */
+static char *
+attribute_text (const xmlChar *value,
+                const xmlChar *end)
+{
+  GString *text = g_string_new_len ((const char *) value, end - value);
+
+  g_string_replace (text, "&#38;", "&", 0);
+  return g_string_free (text, FALSE);
+}
+
+/*
+ * Whether an unprefixed attribute of SAX's quintuplets (local name, prefix, URI, value,
+ * end of value) is called @name; its value then goes to @value and @end. A prefixed one
+ * belongs to another namespace (or, undeclared, has a name of its own, "x:r").
+ */
+static gboolean
+find_attribute (int              n_attributes,
+                const xmlChar  **attributes,
+                const xmlChar   *name,
+                const xmlChar  **value,
+                const xmlChar  **end)
+{
+  for (int i = 0; i < n_attributes; i++, attributes += 5)
+    if (attributes[0] == name && attributes[1] == NULL)
+      {
+        *value = attributes[3];
+        *end = attributes[4];
+        return TRUE;
+      }
+
+  return FALSE;
 }
 
 /*
@@ -590,12 +752,45 @@ read_styles (XlsxReader  *self,
   return TRUE;
 }
 
+static void
+names_init (Names    *names,
+            RvZipXml *xml)
+{
+  names->ns_main = _rv_zip_xml_intern (xml, NS_MAIN);
+  names->ns_strict = _rv_zip_xml_intern (xml, NS_MAIN_STRICT);
+  names->sheet_data = _rv_zip_xml_intern (xml, "sheetData");
+  names->row = _rv_zip_xml_intern (xml, "row");
+  names->c = _rv_zip_xml_intern (xml, "c");
+  names->v = _rv_zip_xml_intern (xml, "v");
+  names->f = _rv_zip_xml_intern (xml, "f");
+  names->is = _rv_zip_xml_intern (xml, "is");
+  names->si = _rv_zip_xml_intern (xml, "si");
+  names->t = _rv_zip_xml_intern (xml, "t");
+  names->r = _rv_zip_xml_intern (xml, "r");
+  names->s = _rv_zip_xml_intern (xml, "s");
+  names->r_ph = _rv_zip_xml_intern (xml, "rPh");
+}
+
+/*
+ * What is_element() tells the reader of the small parts: SpreadsheetML, or no namespace
+ * at all as hand-made parts have. An undeclared prefix makes a name of its own ("x:v"),
+ * as in libxml2's tree, so it is no SpreadsheetML element either.
+ */
+static inline gboolean
+is_spreadsheet_ns (const Names   *names,
+                   const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+  if (uri == NULL)
+    return prefix == NULL;
+  return uri == names->ns_main || uri == names->ns_strict;
+}
+
 static gboolean
 add_shared_string (XlsxReader  *self,
                    GString     *text,
                    GError     **error)
 {
-  const guint8 nul = 0;
   guint32 offset = self->strings->len;
 
   decode_xstring (text);
@@ -615,254 +810,495 @@ add_shared_string (XlsxReader  *self,
       return FALSE;
     }
 
-  g_byte_array_append (self->strings, (const guint8 *) text->str, text->len);
-  g_byte_array_append (self->strings, &nul, 1);
+  /* With its nul, which a GString always has: one append, not two. */
+  g_byte_array_append (self->strings, (const guint8 *) text->str, text->len + 1);
   g_array_append_val (self->string_offsets, offset);
   return TRUE;
 }
 
 /* <si> with <t>, or rich text runs <r><t>; phonetic runs <rPh> are left out. */
+static void
+strings_start_element (void           *user_data,
+                       const xmlChar  *local_name,
+                       const xmlChar  *prefix,
+                       const xmlChar  *uri,
+                       int             n_namespaces,
+                       const xmlChar **namespaces,
+                       int             n_attributes,
+                       int             n_defaulted,
+                       const xmlChar **attributes)
+{
+  StringsParser *self = user_data;
+  int depth = self->depth++;
+
+  if (!is_spreadsheet_ns (&self->names, prefix, uri))
+    return;
+
+  if (self->si_depth < 0)
+    {
+      if (depth == 1 && local_name == self->names.si)
+        {
+          clear_text (self->text);
+          self->si_depth = depth;
+        }
+    }
+  else if (self->skip_depth < 0)
+    {
+      if (local_name == self->names.r_ph)
+        self->skip_depth = depth;
+      else if (local_name == self->names.t)
+        self->t_depth = depth;
+    }
+}
+
+static void
+strings_end_element (void          *user_data,
+                     const xmlChar *local_name,
+                     const xmlChar *prefix,
+                     const xmlChar *uri)
+{
+  StringsParser *self = user_data;
+  int depth = --self->depth;
+
+  if (depth == self->t_depth)
+    self->t_depth = -1;
+  else if (depth == self->skip_depth)
+    self->skip_depth = -1;
+  else if (depth == self->si_depth)
+    {
+      GError *error = NULL;
+
+      self->si_depth = -1;
+      if (!add_shared_string (self->reader, self->text, &error))
+        _rv_zip_xml_stop (self->xml, error);
+    }
+}
+
+static void
+strings_characters (void          *user_data,
+                    const xmlChar *text,
+                    int            length)
+{
+  StringsParser *self = user_data;
+
+  if (self->t_depth >= 0 && self->skip_depth < 0)
+    append_text (self->text, (const char *) text, length);
+}
+
+/* Entities, DTDs and errors are rv-zip's business. CDATA and white space are text. */
+static const xmlSAXHandler strings_sax = {
+  .initialized = XML_SAX2_MAGIC,
+  .startElementNs = strings_start_element,
+  .endElementNs = strings_end_element,
+  .characters = strings_characters,
+  .ignorableWhitespace = strings_characters,
+  .cdataBlock = strings_characters,
+};
+
 static gboolean
 read_shared_strings (XlsxReader  *self,
                      GError     **error)
 {
   g_autoptr(RvZipXml) xml = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
-  int si_depth = -1;
-  int t_depth = -1;
-  int skip_depth = -1;
-  int ret;
+  StringsParser parser = { 0 };
 
   if (self->strings_path == NULL || !_rv_zip_has_member (self->zip, self->strings_path))
     return TRUE;
 
-  xml = _rv_zip_xml_open (self->zip, self->strings_path, error);
+  parser.reader = self;
+  parser.text = text;
+  parser.si_depth = -1;
+  parser.t_depth = -1;
+  parser.skip_depth = -1;
+
+  xml = _rv_zip_xml_open_sax (self->zip, self->strings_path, &strings_sax, &parser, error);
   if (xml == NULL)
     return FALSE;
   _rv_zip_xml_set_progress (xml, 0.0, STRINGS_SHARE);
+  parser.xml = xml;
+  names_init (&parser.names, xml);
 
-  while ((ret = _rv_zip_xml_read (xml, error)) == 1)
-    {
-      xmlTextReaderPtr reader = _rv_zip_xml_get_reader (xml);
-      int type = xmlTextReaderNodeType (reader);
-      int depth = xmlTextReaderDepth (reader);
-
-      if (type == XML_READER_TYPE_ELEMENT)
-        {
-          gboolean empty = xmlTextReaderIsEmptyElement (reader);
-
-          if (si_depth < 0)
-            {
-              if (depth == 1 && is_element (xml, "si"))
-                {
-                  g_string_truncate (text, 0);
-                  if (empty && !add_shared_string (self, text, error))
-                    return FALSE;
-                  if (!empty)
-                    si_depth = depth;
-                }
-            }
-          else if (skip_depth < 0 && !empty)
-            {
-              if (is_element (xml, "rPh"))
-                skip_depth = depth;
-              else if (is_element (xml, "t"))
-                t_depth = depth;
-            }
-        }
-      else if (type == XML_READER_TYPE_END_ELEMENT)
-        {
-          if (depth == t_depth)
-            t_depth = -1;
-          else if (depth == skip_depth)
-            skip_depth = -1;
-          else if (depth == si_depth)
-            {
-              si_depth = -1;
-              if (!add_shared_string (self, text, error))
-                return FALSE;
-              if (self->string_offsets->len % (PROGRESS_ROWS * 10) == 0 &&
-                  !_rv_read_context_progress (self->ctx,
-                                              STRINGS_SHARE * _rv_zip_xml_get_fraction (xml),
-                                              error))
-                return FALSE;
-            }
-        }
-      else if (t_depth >= 0 && skip_depth < 0 && is_text_node (type))
-        append_text (text, (const char *) xmlTextReaderConstValue (reader));
-    }
-
-  return ret == 0;
+  return _rv_zip_xml_parse (xml, error);
 }
 
-/* "B7" → column 1, row 6. */
-static gboolean
-parse_reference (XlsxReader  *self,
-                 const char  *sheet,
-                 const char  *reference,
-                 guint64     *row,
-                 guint64     *column,
-                 GError     **error)
+static void
+error_invalid_reference (SheetParser    *self,
+                         const xmlChar  *value,
+                         const xmlChar  *end,
+                         GError        **error)
 {
-  char letters[8];
-  const char *p = reference;
-  gsize n = 0;
-  guint parsed_column;
-  guint64 number;
+  g_autofree char *reference = attribute_text (value, end);
 
-  while (g_ascii_isalpha (*p))
+  g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
+               /* Translators: the file, a sheet's name, then something like "B7". */
+               _("“%s” is damaged: sheet “%s” has an invalid cell reference “%s”"),
+               self->reader->ctx->display_name, self->name, reference);
+}
+
+static void
+error_out_of_order (SheetParser  *self,
+                    GError      **error)
+{
+  g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
+               /* Translators: the file, then a sheet's name. */
+               _("“%s” is damaged: the rows of sheet “%s” are out of order"),
+               self->reader->ctx->display_name, self->name);
+}
+
+/*
+ * "B7" → column 1, row 6. The letters are read here rather than by rv_sheet_parse_column(),
+ * which wants them copied out first: this runs for every cell.
+ */
+static gboolean
+parse_reference (SheetParser    *self,
+                 const xmlChar  *value,
+                 const xmlChar  *end,
+                 guint64        *row,
+                 guint64        *column,
+                 GError        **error)
+{
+  const char *p = (const char *) value;
+  const char *digits;
+  gsize n_digits;
+  guint64 letters = 0;
+  gsize n = 0;
+  gboolean in_range;
+  guint64 number = 0;
+
+  for (; p < (const char *) end && g_ascii_isalpha (*p); p++)
     {
-      if (n + 1 >= sizeof letters)
+      /* Seven letters are past XFD already; and 26^7 still fits. */
+      if (++n >= 8)
         {
-          error_past_limits (self, sheet, error);
+          error_past_limits (self->reader, self->name, error);
           return FALSE;
         }
-      letters[n++] = *p++;
+      letters = letters * 26 + ((*p & ~0x20) - 'A' + 1);
     }
-  letters[n] = '\0';
 
-  if (n == 0 || *p == '\0' || p[strspn (p, "0123456789")] != '\0' ||
-      (parse_uint (p, RV_SHEET_MAX_ROWS, &number) && number == 0))
+  /* The row: digits only, and not 0; past the last row is too large, not invalid. */
+  digits = p;
+  n_digits = (const char *) end - digits;
+  in_range = parse_digits (digits, n_digits, RV_SHEET_MAX_ROWS, &number);
+  if (!in_range)
+    while (p < (const char *) end && g_ascii_isdigit (*p))
+      p++;
+  else
+    p = (const char *) end;
+
+  if (n == 0 || n_digits == 0 || p != (const char *) end || (in_range && number == 0))
     {
-      g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
-                   /* Translators: the file, a sheet's name, then something like "B7". */
-                   _("“%s” is damaged: sheet “%s” has an invalid cell reference “%s”"),
-                   self->ctx->display_name, sheet, reference);
+      error_invalid_reference (self, value, end, error);
       return FALSE;
     }
 
-  if (!parse_uint (p, RV_SHEET_MAX_ROWS, &number) || !rv_sheet_parse_column (letters, &parsed_column))
+  if (!in_range || letters > RV_SHEET_MAX_COLUMNS)
     {
-      error_past_limits (self, sheet, error);
+      error_past_limits (self->reader, self->name, error);
       return FALSE;
     }
 
   *row = number - 1;
-  *column = parsed_column;
+  *column = letters - 1;
   return TRUE;
+}
+
+static CellType
+parse_cell_type (const char *text,
+                 gsize       length)
+{
+  if (length == 0)
+    return CELL_TYPE_NUMBER;
+
+  if (length == 1)
+    {
+      switch (text[0])
+        {
+        case 'n': return CELL_TYPE_NUMBER;
+        case 's': return CELL_TYPE_SHARED;
+        case 'b': return CELL_TYPE_BOOLEAN;
+        case 'e': return CELL_TYPE_ERROR;
+        case 'd': return CELL_TYPE_DATE;
+        default: return CELL_TYPE_OTHER;
+        }
+    }
+
+  if ((length == 3 && memcmp (text, "str", 3) == 0) ||
+      (length == 9 && memcmp (text, "inlineStr", 9) == 0))
+    return CELL_TYPE_STRING;
+
+  return CELL_TYPE_OTHER;
+}
+
+/*
+ * Whether a number's text is already what _rv_format_number() makes of its value, so that
+ * the common numbers skip strtod() and printf(): an integer of up to 15 digits without
+ * leading zeros (and not "-0", which is "0"), or a decimal with a last digit other than 0,
+ * up to 15 significant digits, and no more than three zeros after "0." (%.15g writes
+ * 0.00001 as "1e-05"). Since a double holds 15 decimal digits (DBL_DIG), such a decimal
+ * reads back as the very text %.15g writes. An integer's value goes to @integer.
+ */
+static gboolean
+is_canonical_number (const char *text,
+                     gsize       length,
+                     gboolean   *is_integer,
+                     gint64     *integer)
+{
+  const char *p = text;
+  const char *end = text + length;
+  gboolean negative = FALSE;
+  guint significant = 0;
+  gint64 value = 0;
+
+  if (p < end && *p == '-')
+    {
+      negative = TRUE;
+      p++;
+    }
+  if (p == end || !g_ascii_isdigit (*p))
+    return FALSE;
+
+  if (*p == '0')
+    {
+      p++;
+      if (p == end)
+        {
+          *is_integer = TRUE;
+          *integer = 0;
+          return !negative;
+        }
+      if (*p != '.')
+        return FALSE;
+    }
+  else
+    {
+      for (; p < end && g_ascii_isdigit (*p); p++)
+        {
+          value = value * 10 + (*p - '0');
+          if (++significant > 15)
+            return FALSE;
+        }
+      if (p == end)
+        {
+          *is_integer = TRUE;
+          *integer = negative ? -value : value;
+          return TRUE;
+        }
+      if (*p != '.')
+        return FALSE;
+    }
+
+  /* A decimal: p is on the point. */
+  p++;
+  if (p == end || end[-1] == '0')
+    return FALSE;
+
+  if (significant == 0)
+    {
+      guint zeros = 0;
+
+      for (; p < end && *p == '0'; p++)
+        zeros++;
+      if (zeros > 3)
+        return FALSE;
+    }
+
+  for (; p < end; p++)
+    {
+      if (!g_ascii_isdigit (*p) || ++significant > 15)
+        return FALSE;
+    }
+
+  *is_integer = FALSE;
+  return TRUE;
+}
+
+/* _rv_format_serial_date(), remembered. Returns the text's length, 0 if it is no date. */
+static gsize
+format_date (XlsxReader *self,
+             double      serial,
+             char        buffer[32])
+{
+  guint64 bits;
+  DateEntry *entry;
+
+  if (self->date_cache == NULL)
+    self->date_cache = g_new0 (DateEntry, DATE_CACHE_SIZE);
+
+  /* A whole day has the slot of its number, so that consecutive days never collide; a
+   * time of day goes by a Fibonacci hash of the double's bits. */
+  if (serial >= 0 && serial < G_MAXUINT32 && (double) (guint32) serial == serial)
+    entry = &self->date_cache[(guint32) serial & (DATE_CACHE_SIZE - 1)];
+  else
+    {
+      memcpy (&bits, &serial, sizeof bits);
+      entry = &self->date_cache[(bits * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >>
+                                (64 - DATE_CACHE_BITS)];
+    }
+  if (entry->length == 0 || entry->serial != serial)
+    {
+      entry->length = 0;
+      if (!_rv_format_serial_date (serial, self->date_1904, entry->text))
+        return 0;
+      entry->serial = serial;
+      entry->length = strlen (entry->text);
+    }
+
+  memcpy (buffer, entry->text, entry->length + 1);
+  return entry->length;
 }
 
 /* A cell's value, as its type and style say, into the sheet. */
 static gboolean
-finish_cell (XlsxReader  *self,
-             RvSheet     *sheet,
-             Cell        *cell,
-             GError     **error)
+finish_cell (SheetParser  *self,
+             GError      **error)
 {
-  const char *name = rv_sheet_get_name (sheet);
+  XlsxReader *reader = self->reader;
+  Cell *cell = &self->cell;
   char buffer[G_ASCII_DTOSTR_BUF_SIZE + 32];
   const char *text = cell->value->str;
-  gssize length = cell->value->len;
+  gsize length = cell->value->len;
   RvCellKind kind = RV_CELL_TEXT;
 
   /* A formula without a cached value is as good as empty. */
   if (!cell->has_value)
     return TRUE;
 
-  if (strcmp (cell->type, "s") == 0)
+  switch (cell->type)
     {
-      guint64 index;
+    case CELL_TYPE_SHARED:
+      {
+        guint64 index;
+        guint32 offset;
+        guint32 next;
 
-      g_strstrip (cell->value->str);
-      if (cell->value->str[0] == '\0')
-        return TRUE;
-      if (!parse_uint (cell->value->str, G_MAXUINT32, &index) ||
-          index >= self->string_offsets->len)
-        {
-          g_autofree char *letters = rv_sheet_column_letter (cell->column);
-          g_autofree char *where = g_strdup_printf ("%s%" G_GUINT64_FORMAT, letters, cell->row + 1);
+        text = strip (cell->value, &length);
+        if (length == 0)
+          return TRUE;
+        if (!parse_digits (text, length, G_MAXUINT32, &index) ||
+            index >= reader->string_offsets->len)
+          {
+            g_autofree char *letters = rv_sheet_column_letter (cell->column);
+            g_autofree char *where = g_strdup_printf ("%s%" G_GUINT64_FORMAT, letters, cell->row + 1);
 
-          g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
-                       /* Translators: the file, a cell ("B7"), then a sheet's name. */
-                       _("“%s” is damaged: cell %s of sheet “%s” refers to a shared string that does not exist"),
-                       self->ctx->display_name, where, name);
+            g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
+                         /* Translators: the file, a cell ("B7"), then a sheet's name. */
+                         _("“%s” is damaged: cell %s of sheet “%s” refers to a shared string that does not exist"),
+                         reader->ctx->display_name, where, self->name);
+            return FALSE;
+          }
+        if (reader->long_strings != NULL &&
+            g_hash_table_contains (reader->long_strings, GUINT_TO_POINTER ((guint) index)))
+          {
+            error_cell_too_large (reader, self->name, error);
+            return FALSE;
+          }
+
+        /* Each string ends with a nul, where the next one starts. */
+        offset = g_array_index (reader->string_offsets, guint32, index);
+        next = index + 1 < reader->string_offsets->len ?
+               g_array_index (reader->string_offsets, guint32, index + 1) : reader->strings->len;
+        text = (const char *) reader->strings->data + offset;
+        length = next - offset - 1;
+
+        /* Each cell keeps its own copy: many cells pointing at one long string must not
+         * make gigabytes out of a small file. */
+        if (!_rv_zip_charge (reader->zip, length, error))
           return FALSE;
-        }
-      if (self->long_strings != NULL &&
-          g_hash_table_contains (self->long_strings, GUINT_TO_POINTER ((guint) index)))
-        {
-          error_cell_too_large (self, name, error);
-          return FALSE;
-        }
+      }
+      break;
 
-      text = (const char *) self->strings->data + g_array_index (self->string_offsets, guint32, index);
-      length = strlen (text);
-
-      /* Each cell keeps its own copy: many cells pointing at one long string must not
-       * make gigabytes out of a small file. */
-      if (!_rv_zip_charge (self->zip, length, error))
-        return FALSE;
-    }
-  else if (strcmp (cell->type, "inlineStr") == 0 || strcmp (cell->type, "str") == 0)
-    {
+    case CELL_TYPE_STRING:
       decode_xstring (cell->value);
       text = cell->value->str;
       length = cell->value->len;
-    }
-  else if (strcmp (cell->type, "b") == 0)
-    {
-      g_strstrip (cell->value->str);
+      break;
+
+    case CELL_TYPE_BOOLEAN:
+      text = strip (cell->value, &length);
       kind = RV_CELL_BOOLEAN;
-      if (strcmp (cell->value->str, "1") == 0 || g_ascii_strcasecmp (cell->value->str, "true") == 0)
+      if (strcmp (text, "1") == 0 || g_ascii_strcasecmp (text, "true") == 0)
         text = "TRUE";
-      else if (strcmp (cell->value->str, "0") == 0 || g_ascii_strcasecmp (cell->value->str, "false") == 0)
+      else if (strcmp (text, "0") == 0 || g_ascii_strcasecmp (text, "false") == 0)
         text = "FALSE";
       else
         kind = RV_CELL_TEXT;
-      length = -1;
-    }
-  else if (strcmp (cell->type, "e") == 0)
-    {
-      text = g_strstrip (cell->value->str);
-      length = -1;
+      length = strlen (text);
+      break;
+
+    case CELL_TYPE_ERROR:
+      text = strip (cell->value, &length);
       kind = RV_CELL_ERROR;
-    }
-  else if (strcmp (cell->type, "d") == 0)
-    {
+      break;
+
+    case CELL_TYPE_DATE:
       /* ISO 8601 already; kept as written. */
-      text = g_strstrip (cell->value->str);
-      length = -1;
+      text = strip (cell->value, &length);
       kind = RV_CELL_DATE;
-    }
-  else if (cell->type[0] == '\0' || strcmp (cell->type, "n") == 0)
-    {
-      char *end = NULL;
-      double value;
+      break;
 
-      g_strstrip (cell->value->str);
-      value = g_ascii_strtod (cell->value->str, &end);
-      if (cell->value->str[0] != '\0' && end != NULL && *end == '\0' && isfinite (value))
-        {
-          if (cell->has_style && cell->style < self->date_styles->len &&
-              self->date_styles->data[cell->style] &&
-              _rv_format_serial_date (value, self->date_1904, buffer))
-            kind = RV_CELL_DATE;
-          else
-            {
-              _rv_format_number (value, buffer);
-              kind = RV_CELL_NUMBER;
-            }
-          text = buffer;
-        }
-      else
-        text = cell->value->str;
-      length = -1;
+    case CELL_TYPE_NUMBER:
+      {
+        gboolean is_date = cell->has_style && cell->style < reader->date_styles->len &&
+                           reader->date_styles->data[cell->style];
+        gboolean is_integer = FALSE;
+        gint64 integer = 0;
+        double value;
+
+        text = strip (cell->value, &length);
+        if (is_canonical_number (text, length, &is_integer, &integer))
+          {
+            if (!is_date)
+              {
+                kind = RV_CELL_NUMBER;
+                break;
+              }
+            value = is_integer ? (double) integer : g_ascii_strtod (text, NULL);
+          }
+        else
+          {
+            char *end = NULL;
+
+            /* A number Excel cannot have written ("1,5") is kept as it is, as text. */
+            value = g_ascii_strtod (text, &end);
+            if (length == 0 || *end != '\0' || !isfinite (value))
+              break;
+          }
+
+        text = buffer;
+        length = is_date ? format_date (reader, value, buffer) : 0;
+        if (length > 0)
+          kind = RV_CELL_DATE;
+        else
+          {
+            _rv_format_number (value, buffer);
+            length = strlen (buffer);
+            kind = RV_CELL_NUMBER;
+          }
+      }
+      break;
+
+    case CELL_TYPE_OTHER:
+    default:
+      break;
     }
 
-  if (text[0] == '\0')
+  if (length == 0)
     return TRUE;
 
-  if ((length < 0 ? strlen (text) : (gsize) length) > RV_SHEET_MAX_CELL_BYTES)
+  if (length > RV_SHEET_MAX_CELL_BYTES)
     {
-      error_cell_too_large (self, name, error);
+      error_cell_too_large (reader, self->name, error);
       return FALSE;
     }
 
-  if (!rv_sheet_set_cell (sheet, cell->row, cell->column, kind, cell->has_formula, text, length))
+  if (!rv_sheet_set_cell (self->sheet, cell->row, cell->column, kind, cell->has_formula,
+                          text, length))
     {
       g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_TOO_LARGE,
                    _("“%s” is too large: it has more than %u million cells"),
-                   self->ctx->display_name, (guint) (RV_SHEET_MAX_CELLS / 1000000));
+                   reader->ctx->display_name, (guint) (RV_SHEET_MAX_CELLS / 1000000));
       return FALSE;
     }
 
@@ -871,59 +1307,82 @@ finish_cell (XlsxReader  *self,
 
 /* Takes a <c>'s attributes: where it is, its type and its style. */
 static gboolean
-start_cell (XlsxReader  *self,
-            RvZipXml    *xml,
-            RvSheet     *sheet,
-            Cell        *cell,
-            guint64     *next_row,
-            guint64     *next_column,
-            gboolean    *have_row,
-            GError     **error)
+start_cell (SheetParser     *self,
+            int              n_attributes,
+            const xmlChar  **attributes,
+            GError         **error)
 {
-  const char *name = rv_sheet_get_name (sheet);
-  guint64 style;
+  const xmlChar *reference = NULL;
+  const xmlChar *reference_end = NULL;
+  const xmlChar *type = NULL;
+  const xmlChar *type_end = NULL;
+  const xmlChar *style = NULL;
+  const xmlChar *style_end = NULL;
+  Cell *cell = &self->cell;
+  guint64 number;
 
-  cell->row = *next_row;
-  cell->column = *next_column;
-  cell->type[0] = '\0';
+  cell->row = self->next_row;
+  cell->column = self->next_column;
+  cell->type = CELL_TYPE_NUMBER;
   cell->has_style = FALSE;
   cell->has_formula = FALSE;
   cell->has_value = FALSE;
-  g_string_truncate (cell->value, 0);
+  clear_text (cell->value);
 
-  if (_rv_zip_xml_get_attribute (xml, NULL, "r", self->attr))
+  /* One pass over the quintuplets (local name, prefix, URI, value, end of value): only the
+   * unprefixed attributes are the cell's own. */
+  for (int i = 0; i < n_attributes; i++, attributes += 5)
+    {
+      if (attributes[1] != NULL)
+        continue;
+
+      if (attributes[0] == self->names.r)
+        {
+          reference = attributes[3];
+          reference_end = attributes[4];
+        }
+      else if (attributes[0] == self->names.t)
+        {
+          type = attributes[3];
+          type_end = attributes[4];
+        }
+      else if (attributes[0] == self->names.s)
+        {
+          style = attributes[3];
+          style_end = attributes[4];
+        }
+    }
+
+  if (reference != NULL)
     {
       guint64 row;
 
-      if (!parse_reference (self, name, self->attr->str, &row, &cell->column, error))
+      if (!parse_reference (self, reference, reference_end, &row, &cell->column, error))
         return FALSE;
 
-      if (*have_row && row < *next_row)
+      if (self->have_row && row < self->next_row)
         {
-          g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
-                       /* Translators: the file, then a sheet's name. */
-                       _("“%s” is damaged: the rows of sheet “%s” are out of order"),
-                       self->ctx->display_name, name);
+          error_out_of_order (self, error);
           return FALSE;
         }
-      cell->row = *next_row = row;
-      *have_row = TRUE;
+      cell->row = self->next_row = row;
+      self->have_row = TRUE;
     }
   else if (cell->column >= RV_SHEET_MAX_COLUMNS)
     {
-      error_past_limits (self, name, error);
+      error_past_limits (self->reader, self->name, error);
       return FALSE;
     }
-  *next_column = cell->column + 1;
+  self->next_column = cell->column + 1;
 
-  if (_rv_zip_xml_get_attribute (xml, NULL, "t", self->attr))
-    g_strlcpy (cell->type, self->attr->str, sizeof cell->type);
+  if (type != NULL)
+    cell->type = parse_cell_type ((const char *) type, type_end - type);
 
-  if (_rv_zip_xml_get_attribute (xml, NULL, "s", self->attr) &&
-      parse_uint (self->attr->str, G_MAXUINT32, &style))
+  if (style != NULL &&
+      parse_digits ((const char *) style, style_end - style, G_MAXUINT32, &number))
     {
       cell->has_style = TRUE;
-      cell->style = style;
+      cell->style = number;
     }
 
   return TRUE;
@@ -931,47 +1390,171 @@ start_cell (XlsxReader  *self,
 
 /* Takes a <row>'s number; rows only go forwards. */
 static gboolean
-start_row (XlsxReader  *self,
-           RvZipXml    *xml,
-           RvSheet     *sheet,
-           guint64     *next_row,
-           gboolean    *have_row,
-           GError     **error)
+start_row (SheetParser     *self,
+           int              n_attributes,
+           const xmlChar  **attributes,
+           GError         **error)
 {
-  const char *name = rv_sheet_get_name (sheet);
-  guint64 row = *have_row ? *next_row + 1 : 0;
+  guint64 row = self->have_row ? self->next_row + 1 : 0;
+  const xmlChar *value;
+  const xmlChar *end;
 
-  if (_rv_zip_xml_get_attribute (xml, NULL, "r", self->attr))
+  if (find_attribute (n_attributes, attributes, self->names.r, &value, &end))
     {
       guint64 number;
 
-      if (!parse_uint (self->attr->str, G_MAXUINT64 / 10, &number) || number == 0)
+      if (!parse_digits ((const char *) value, end - value, G_MAXUINT64 / 10, &number) ||
+          number == 0)
         {
-          g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
-                       _("“%s” is damaged: sheet “%s” has an invalid cell reference “%s”"),
-                       self->ctx->display_name, name, self->attr->str);
+          error_invalid_reference (self, value, end, error);
           return FALSE;
         }
       row = number - 1;
-      if (*have_row && row < *next_row)
+      if (self->have_row && row < self->next_row)
         {
-          g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
-                       _("“%s” is damaged: the rows of sheet “%s” are out of order"),
-                       self->ctx->display_name, name);
+          error_out_of_order (self, error);
           return FALSE;
         }
     }
 
   if (row >= RV_SHEET_MAX_ROWS)
     {
-      error_past_limits (self, name, error);
+      error_past_limits (self->reader, self->name, error);
       return FALSE;
     }
 
-  *next_row = row;
-  *have_row = TRUE;
+  self->next_row = row;
+  self->have_row = TRUE;
   return TRUE;
 }
+
+/*
+ * <sheetData> holds <row>s of <c>s, whose value is a <v>, or rich text <is><t> (its
+ * phonetic runs <rPh> left out); an <f> marks a formula. Elements are only taken at the
+ * depth where they belong: an <extLst> or another namespace's elements may use the same
+ * names anywhere.
+ */
+static void
+sheet_start_element (void           *user_data,
+                     const xmlChar  *local_name,
+                     const xmlChar  *prefix,
+                     const xmlChar  *uri,
+                     int             n_namespaces,
+                     const xmlChar **namespaces,
+                     int             n_attributes,
+                     int             n_defaulted,
+                     const xmlChar **attributes)
+{
+  SheetParser *self = user_data;
+  int depth = self->depth++;
+  GError *error = NULL;
+
+  if (!is_spreadsheet_ns (&self->names, prefix, uri))
+    return;
+
+  if (self->data_depth < 0)
+    {
+      if (depth == 1 && local_name == self->names.sheet_data)
+        self->data_depth = depth;
+    }
+  else if (self->row_depth < 0)
+    {
+      if (depth == self->data_depth + 1 && local_name == self->names.row)
+        {
+          if (!start_row (self, n_attributes, attributes, &error))
+            {
+              _rv_zip_xml_stop (self->xml, error);
+              return;
+            }
+          self->next_column = 0;
+          self->row_depth = depth;
+        }
+    }
+  else if (self->cell_depth < 0)
+    {
+      if (depth == self->row_depth + 1 && local_name == self->names.c)
+        {
+          if (!start_cell (self, n_attributes, attributes, &error))
+            {
+              _rv_zip_xml_stop (self->xml, error);
+              return;
+            }
+          self->cell_depth = depth;
+        }
+    }
+  else if (depth == self->cell_depth + 1)
+    {
+      if (local_name == self->names.v)
+        {
+          self->cell.has_value = TRUE;
+          self->collect_depth = depth;
+        }
+      else if (local_name == self->names.f)
+        self->cell.has_formula = TRUE;
+      else if (local_name == self->names.is)
+        self->is_depth = depth;
+    }
+  else if (self->is_depth >= 0 && self->skip_depth < 0)
+    {
+      if (local_name == self->names.r_ph)
+        self->skip_depth = depth;
+      else if (local_name == self->names.t)
+        {
+          self->cell.has_value = TRUE;
+          self->collect_depth = depth;
+        }
+    }
+}
+
+/* An element ends at the depth it started at, whatever its name. */
+static void
+sheet_end_element (void          *user_data,
+                   const xmlChar *local_name,
+                   const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+  SheetParser *self = user_data;
+  int depth = --self->depth;
+
+  if (depth == self->collect_depth)
+    self->collect_depth = -1;
+  else if (depth == self->skip_depth)
+    self->skip_depth = -1;
+  else if (depth == self->is_depth)
+    self->is_depth = -1;
+  else if (depth == self->cell_depth)
+    {
+      GError *error = NULL;
+
+      self->cell_depth = -1;
+      if (!finish_cell (self, &error))
+        _rv_zip_xml_stop (self->xml, error);
+    }
+  else if (depth == self->row_depth)
+    self->row_depth = -1;
+  else if (depth == self->data_depth)
+    self->data_depth = -1;
+}
+
+static void
+sheet_characters (void          *user_data,
+                  const xmlChar *text,
+                  int            length)
+{
+  SheetParser *self = user_data;
+
+  if (self->collect_depth >= 0 && self->skip_depth < 0)
+    append_text (self->cell.value, (const char *) text, length);
+}
+
+static const xmlSAXHandler sheet_sax = {
+  .initialized = XML_SAX2_MAGIC,
+  .startElementNs = sheet_start_element,
+  .endElementNs = sheet_end_element,
+  .characters = sheet_characters,
+  .ignorableWhitespace = sheet_characters,
+  .cdataBlock = sheet_characters,
+};
 
 static gboolean
 read_sheet (XlsxReader  *self,
@@ -982,118 +1565,28 @@ read_sheet (XlsxReader  *self,
             GError     **error)
 {
   g_autoptr(RvZipXml) xml = NULL;
-  g_autoptr(GString) value = g_string_new (NULL);
-  Cell cell = { 0 };
-  guint64 next_row = 0;
-  guint64 next_column = 0;
-  gboolean have_row = FALSE;
-  guint64 n_rows = 0;
-  int data_depth = -1;
-  int row_depth = -1;
-  int cell_depth = -1;
-  int is_depth = -1;
-  int skip_depth = -1;
-  int collect_depth = -1;
-  int ret;
+  g_autoptr(GString) value = g_string_sized_new (64);
+  SheetParser parser = { 0 };
 
-  xml = _rv_zip_xml_open (self->zip, path, error);
+  parser.reader = self;
+  parser.sheet = sheet;
+  parser.name = rv_sheet_get_name (sheet);
+  parser.cell.value = value;
+  parser.data_depth = -1;
+  parser.row_depth = -1;
+  parser.cell_depth = -1;
+  parser.is_depth = -1;
+  parser.skip_depth = -1;
+  parser.collect_depth = -1;
+
+  xml = _rv_zip_xml_open_sax (self->zip, path, &sheet_sax, &parser, error);
   if (xml == NULL)
     return FALSE;
   _rv_zip_xml_set_progress (xml, base, span);
+  parser.xml = xml;
+  names_init (&parser.names, xml);
 
-  cell.value = value;
-
-  while ((ret = _rv_zip_xml_read (xml, error)) == 1)
-    {
-      xmlTextReaderPtr reader = _rv_zip_xml_get_reader (xml);
-      int type = xmlTextReaderNodeType (reader);
-      int depth = xmlTextReaderDepth (reader);
-
-      if (type == XML_READER_TYPE_ELEMENT)
-        {
-          gboolean empty = xmlTextReaderIsEmptyElement (reader);
-
-          if (data_depth < 0)
-            {
-              if (depth == 1 && !empty && is_element (xml, "sheetData"))
-                data_depth = depth;
-            }
-          else if (row_depth < 0)
-            {
-              if (depth == data_depth + 1 && is_element (xml, "row"))
-                {
-                  if (!start_row (self, xml, sheet, &next_row, &have_row, error))
-                    return FALSE;
-                  next_column = 0;
-                  if (!empty)
-                    row_depth = depth;
-
-                  if (++n_rows % PROGRESS_ROWS == 0 &&
-                      !_rv_read_context_progress (self->ctx,
-                                                  base + span * _rv_zip_xml_get_fraction (xml),
-                                                  error))
-                    return FALSE;
-                }
-            }
-          else if (cell_depth < 0)
-            {
-              if (depth == row_depth + 1 && is_element (xml, "c"))
-                {
-                  if (!start_cell (self, xml, sheet, &cell, &next_row, &next_column, &have_row,
-                                   error))
-                    return FALSE;
-                  if (!empty)
-                    cell_depth = depth;
-                }
-            }
-          else if (depth == cell_depth + 1)
-            {
-              if (is_element (xml, "v"))
-                {
-                  cell.has_value = TRUE;
-                  if (!empty)
-                    collect_depth = depth;
-                }
-              else if (is_element (xml, "f"))
-                cell.has_formula = TRUE;
-              else if (is_element (xml, "is") && !empty)
-                is_depth = depth;
-            }
-          else if (is_depth >= 0 && skip_depth < 0 && !empty)
-            {
-              if (is_element (xml, "rPh"))
-                skip_depth = depth;
-              else if (is_element (xml, "t"))
-                {
-                  cell.has_value = TRUE;
-                  collect_depth = depth;
-                }
-            }
-        }
-      else if (type == XML_READER_TYPE_END_ELEMENT)
-        {
-          if (depth == collect_depth)
-            collect_depth = -1;
-          else if (depth == skip_depth)
-            skip_depth = -1;
-          else if (depth == is_depth)
-            is_depth = -1;
-          else if (depth == cell_depth)
-            {
-              cell_depth = -1;
-              if (!finish_cell (self, sheet, &cell, error))
-                return FALSE;
-            }
-          else if (depth == row_depth)
-            row_depth = -1;
-          else if (depth == data_depth)
-            data_depth = -1;
-        }
-      else if (collect_depth >= 0 && skip_depth < 0 && is_text_node (type))
-        append_text (cell.value, (const char *) xmlTextReaderConstValue (reader));
-    }
-
-  return ret == 0;
+  return _rv_zip_xml_parse (xml, error);
 }
 
 /**

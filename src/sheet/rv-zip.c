@@ -32,7 +32,10 @@
 
 /*
  * The container side of the XLSX and ODS readers: members of a ZIP archive (libgsf) read as
- * a stream of XML nodes (libxml2's xmlTextReader), never as a tree.
+ * a stream of XML nodes (libxml2's xmlTextReader), or, for the large parts that are worth
+ * it (worksheets, shared strings), fed in chunks to libxml2's SAX2 push parser, whose
+ * callbacks cost a fraction of what building and walking reader nodes does; a thread then
+ * decompresses a few chunks ahead of the parser. Never as a tree.
  *
  * Every byte that comes out of the decompressor is counted here, so that a ZIP bomb is
  * refused whatever the archive claims about itself: one member may not give more than
@@ -42,7 +45,9 @@
  * touches the network, and its own limits stay on (no XML_PARSE_HUGE). A document that
  * declares a DTD is refused as soon as the reader reaches it: no spreadsheet part has one,
  * and whatever the parser has looked at of it by then ("billion laughs" included) is bounded
- * by libxml2's entity checks.
+ * by libxml2's entity checks. The SAX parser stops at the DTD's name, before its internal
+ * subset is even read, and has no entity callbacks at all: nothing could be substituted.
+ * libxml2's messages never reach stderr: its handlers point here while it works.
  */
 
 /* A small file may still decompress to this much: 100 MiB. */
@@ -50,6 +55,12 @@
 
 /* Cancellation and progress are checked every so many XML nodes. */
 #define PROGRESS_NODES   4096
+
+/* What the SAX parser is fed at a time; cancellation and progress are checked between. */
+#define SAX_CHUNK_BYTES  (64 * 1024)
+
+/* How many chunks decompression may run ahead of the SAX parser. */
+#define SAX_CHUNKS       4
 
 /* libxml2 2.12 made the error of a structured handler const. */
 #if LIBXML_VERSION >= 21200
@@ -68,6 +79,10 @@ typedef enum
 
 static gsize xml_initialized;
 
+/* The SAX parse under way in this thread: libxml2 hands the DTD callbacks the caller's
+ * user data, not ours. */
+static GPrivate current_sax;
+
 struct _RvZip
 {
   RvReadContext *ctx;
@@ -81,7 +96,10 @@ struct _RvZipXml
   RvZip            *zip;
   char             *path;
   GsfInput         *input;
-  xmlTextReaderPtr  reader;
+  xmlTextReaderPtr  reader;      /* for a node-by-node read, */
+  xmlParserCtxtPtr  ctxt;        /* or for a SAX parse, */
+  GError           *stop_error;  /* which a callback may end */
+  gboolean          has_dtd;
   guint64           size;      /* as the archive declares it */
   guint64           consumed;  /* as actually decompressed */
   Failure           failure;
@@ -91,6 +109,24 @@ struct _RvZipXml
   double            progress_span;
   guint             n_nodes;
 };
+
+/*
+ * Decompression of a member for the SAX parser, in a thread of its own a few chunks ahead,
+ * so that zlib and the parser use two processors. The thread only fills chunks; the limits
+ * are counted, and errors raised, as the parser takes each chunk, exactly as without it.
+ */
+typedef struct
+{
+  GsfInput *input;
+  GThread  *thread;              /* NULL: each chunk is read as the parser asks for it */
+  GMutex    lock;
+  GCond     cond;
+  char     *data[SAX_CHUNKS];
+  int       length[SAX_CHUNKS];  /* bytes read: 0 at the end, -1 when libgsf failed */
+  guint     first;               /* the chunk the parser takes next */
+  guint     n_ready;             /* chunks filled and not given back, from first on */
+  gboolean  quit;                /* the parser wants no more */
+} Inflater;
 
 static int
 name_index (GsfInfile  *dir,
@@ -186,15 +222,60 @@ find_member (RvZip      *zip,
   return NULL;
 }
 
-/* Pulls decompressed bytes from the member into libxml2, counting them against the limits. */
-static int
-xml_read_cb (void *context,
-             char *buffer,
-             int   length)
+/* Whether @n more bytes out of the member stay within the limits: the failure says which
+ * one they pass, if they do. */
+static gboolean
+within_limits (RvZipXml *xml,
+               guint64   n)
 {
-  RvZipXml *xml = context;
-  gsf_off_t remaining;
+  if (xml->consumed + n > RV_MAX_ENTRY_BYTES)
+    {
+      xml->failure = FAILURE_MEMBER_TOO_LARGE;
+      return FALSE;
+    }
+  if (xml->zip->total + n > xml->zip->total_limit)
+    {
+      xml->failure = FAILURE_TOTAL_TOO_LARGE;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/*
+ * Decompresses the next @length bytes of @input, or what is left of it. Touches nothing but
+ * @input, so that it may run in a thread of its own. Returns how many bytes it read: 0 at the
+ * end, -1 when libgsf cannot read them.
+ */
+static int
+inflate_chunk (GsfInput *input,
+               char     *buffer,
+               int       length)
+{
+  gsf_off_t remaining = gsf_input_remaining (input);
   gsize n;
+
+  if (remaining <= 0 || length <= 0)
+    return 0;
+  n = MIN ((gsf_off_t) length, remaining);
+
+  /* libgsf may hand back a short inflate without saying so when the compressed data ends
+   * early; zeroed bytes then make the parser fail instead of reading stale memory. */
+  memset (buffer, 0, n);
+  if (gsf_input_read (input, n, (guint8 *) buffer) == NULL)
+    return -1;
+
+  return (int) n;
+}
+
+/* Pulls decompressed bytes from the member, counting them against the limits. */
+static int
+read_chunk (RvZipXml *xml,
+            char     *buffer,
+            int       length)
+{
+  gsf_off_t remaining;
+  int n;
 
   if (xml->failure != FAILURE_NONE)
     return -1;
@@ -202,23 +283,11 @@ xml_read_cb (void *context,
   remaining = gsf_input_remaining (xml->input);
   if (remaining <= 0 || length <= 0)
     return 0;
-  n = MIN ((gsf_off_t) length, remaining);
+  if (!within_limits (xml, MIN ((gsf_off_t) length, remaining)))
+    return -1;
 
-  if (xml->consumed + n > RV_MAX_ENTRY_BYTES)
-    {
-      xml->failure = FAILURE_MEMBER_TOO_LARGE;
-      return -1;
-    }
-  if (xml->zip->total + n > xml->zip->total_limit)
-    {
-      xml->failure = FAILURE_TOTAL_TOO_LARGE;
-      return -1;
-    }
-
-  /* libgsf may hand back a short inflate without saying so when the compressed data ends
-   * early; zeroed bytes then make the parser fail instead of reading stale memory. */
-  memset (buffer, 0, n);
-  if (gsf_input_read (xml->input, n, (guint8 *) buffer) == NULL)
+  n = inflate_chunk (xml->input, buffer, length);
+  if (n < 0)
     {
       xml->failure = FAILURE_TRUNCATED;
       return -1;
@@ -226,7 +295,15 @@ xml_read_cb (void *context,
 
   xml->consumed += n;
   xml->zip->total += n;
-  return (int) n;
+  return n;
+}
+
+static int
+xml_read_cb (void *context,
+             char *buffer,
+             int   length)
+{
+  return read_chunk (context, buffer, length);
 }
 
 /* Keeps libxml2 quiet: its messages go to the user as one sentence of ours, not to stderr. */
@@ -328,6 +405,212 @@ set_failure_error (RvZipXml  *xml,
                    ctx->display_name, xml->path, MAX (xml->error_line, 1));
       break;
     }
+}
+
+/* No spreadsheet part has a DTD; one that does is at best odd and at worst an entity
+ * expansion attack. */
+static void
+set_dtd_error (RvZipXml  *xml,
+               GError   **error)
+{
+  g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
+               /* Translators: the file, then a part inside it ("xl/workbook.xml"). */
+               _("“%s” is refused: part “%s” declares a document type (DTD)"),
+               xml->zip->ctx->display_name, xml->path);
+}
+
+/* Why a SAX parse ended early: a callback's own error first, then the parser's. */
+static void
+set_parse_error (RvZipXml  *xml,
+                 GError   **error)
+{
+  if (xml->stop_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&xml->stop_error));
+  else
+    set_failure_error (xml, error);
+}
+
+/*
+ * internalSubset and externalSubset: libxml2 calls the first one as soon as it has read the
+ * name of the document type, before any declaration in it. The part is then reported as
+ * not well-formed, as the reader reported the entity attacks that are the reason to refuse
+ * DTDs (libxml2's entity checks stopped it before it reached the DOCTYPE node).
+ */
+static void
+sax_dtd_cb (void          *user_data,
+            const xmlChar *name,
+            const xmlChar *external_id,
+            const xmlChar *system_id)
+{
+  RvZipXml *xml = g_private_get (&current_sax);
+
+  g_assert (xml != NULL);
+
+  xml->has_dtd = TRUE;
+  if (xml->error_message == NULL)
+    {
+      xml->error_line = xml->ctxt->input != NULL ? xml->ctxt->input->line : 0;
+      xml->error_message = g_strdup ("a document type declaration (DTD), refused");
+    }
+  xmlStopParser (xml->ctxt);
+}
+
+static gpointer
+inflater_thread (gpointer data)
+{
+  Inflater *self = data;
+  guint next = 0;
+  int n;
+
+  do
+    {
+      g_mutex_lock (&self->lock);
+      while (self->n_ready == SAX_CHUNKS && !self->quit)
+        g_cond_wait (&self->cond, &self->lock);
+      if (self->quit)
+        {
+          g_mutex_unlock (&self->lock);
+          break;
+        }
+      g_mutex_unlock (&self->lock);
+
+      /* A chunk not yet ready is this thread's alone. */
+      n = inflate_chunk (self->input, self->data[next], SAX_CHUNK_BYTES);
+
+      /* The parser only waits when no chunk is ready: a signal costs a system call. */
+      g_mutex_lock (&self->lock);
+      self->length[next] = n;
+      if (self->n_ready++ == 0)
+        g_cond_signal (&self->cond);
+      g_mutex_unlock (&self->lock);
+
+      next = (next + 1) % SAX_CHUNKS;
+    }
+  while (n > 0);
+
+  return NULL;
+}
+
+/* A member that fits in one chunk has nothing to overlap: it is read without a thread, as
+ * it is when no thread can be made. */
+static void
+inflater_init (Inflater *self,
+               GsfInput *input,
+               gboolean  threaded)
+{
+  g_autoptr(GError) error = NULL;
+
+  memset (self, 0, sizeof *self);
+  self->input = input;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+
+  for (guint i = 0; i < (threaded ? SAX_CHUNKS : 1); i++)
+    self->data[i] = g_malloc (SAX_CHUNK_BYTES);
+
+  if (threaded)
+    {
+      self->thread = g_thread_try_new ("rv-zip-inflate", inflater_thread, self, &error);
+      if (self->thread == NULL)
+        g_debug ("Decompressing in this thread: %s", error->message);
+    }
+}
+
+/* The next chunk for the parser, in *data: returns its length, 0 at the end, -1 when
+ * libgsf cannot read it. */
+static int
+inflater_next (Inflater  *self,
+               char     **data)
+{
+  int n;
+
+  if (self->thread == NULL)
+    {
+      *data = self->data[0];
+      return inflate_chunk (self->input, self->data[0], SAX_CHUNK_BYTES);
+    }
+
+  g_mutex_lock (&self->lock);
+  while (self->n_ready == 0)
+    g_cond_wait (&self->cond, &self->lock);
+  *data = self->data[self->first];
+  n = self->length[self->first];
+  g_mutex_unlock (&self->lock);
+
+  return n;
+}
+
+/* Gives the chunk back to be filled again, once the parser has taken its copy. */
+static void
+inflater_release (Inflater *self)
+{
+  if (self->thread == NULL)
+    return;
+
+  /* The thread only waits when every chunk is ready. */
+  g_mutex_lock (&self->lock);
+  self->first = (self->first + 1) % SAX_CHUNKS;
+  if (self->n_ready-- == SAX_CHUNKS)
+    g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+inflater_clear (Inflater *self)
+{
+  if (self->thread != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      self->quit = TRUE;
+      g_cond_signal (&self->cond);
+      g_mutex_unlock (&self->lock);
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+
+  for (guint i = 0; i < SAX_CHUNKS; i++)
+    g_clear_pointer (&self->data[i], g_free);
+  g_cond_clear (&self->cond);
+  g_mutex_clear (&self->lock);
+}
+
+/* Looks @path up and checks its declared size, for either kind of parse. */
+static RvZipXml *
+member_open (RvZip       *zip,
+             const char  *path,
+             GError     **error)
+{
+  g_autoptr(RvZipXml) xml = NULL;
+  GsfInput *input;
+  gboolean listed;
+
+  input = find_member (zip, path, &listed);
+  if (input == NULL && listed)
+    {
+      g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_TRUNCATED,
+                   _("“%s” is damaged or truncated: part “%s” cannot be read to the end"),
+                   zip->ctx->display_name, path);
+      return NULL;
+    }
+  if (input == NULL)
+    {
+      g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
+                   /* Translators: the file, then a part inside it ("xl/workbook.xml"). */
+                   _("“%s” is damaged: part “%s” is missing"),
+                   zip->ctx->display_name, path);
+      return NULL;
+    }
+
+  xml = g_new0 (RvZipXml, 1);
+  xml->zip = zip;
+  xml->path = g_strdup (path);
+  xml->input = input;
+  xml->size = MAX (gsf_input_size (input), 0);
+  xml->progress_span = 1.0;
+
+  if (!check_size (xml, xml->size, error))
+    return NULL;
+
+  return g_steal_pointer (&xml);
 }
 
 /**
@@ -504,37 +787,12 @@ _rv_zip_xml_open (RvZip       *zip,
                   GError     **error)
 {
   g_autoptr(RvZipXml) xml = NULL;
-  GsfInput *input;
-  gboolean listed;
 
   g_return_val_if_fail (zip != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  input = find_member (zip, path, &listed);
-  if (input == NULL && listed)
-    {
-      g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_TRUNCATED,
-                   _("“%s” is damaged or truncated: part “%s” cannot be read to the end"),
-                   zip->ctx->display_name, path);
-      return NULL;
-    }
-  if (input == NULL)
-    {
-      g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
-                   /* Translators: the file, then a part inside it ("xl/workbook.xml"). */
-                   _("“%s” is damaged: part “%s” is missing"),
-                   zip->ctx->display_name, path);
-      return NULL;
-    }
-
-  xml = g_new0 (RvZipXml, 1);
-  xml->zip = zip;
-  xml->path = g_strdup (path);
-  xml->input = input;
-  xml->size = MAX (gsf_input_size (input), 0);
-  xml->progress_span = 1.0;
-
-  if (!check_size (xml, xml->size, error))
+  xml = member_open (zip, path, error);
+  if (xml == NULL)
     return NULL;
 
   /* No XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR or XML_PARSE_HUGE: entities are
@@ -561,7 +819,9 @@ _rv_zip_xml_free (RvZipXml *xml)
 
   xml_errors_begin (xml);
   g_clear_pointer (&xml->reader, xmlFreeTextReader);
+  g_clear_pointer (&xml->ctxt, xmlFreeParserCtxt);
   xml_errors_end ();
+  g_clear_error (&xml->stop_error);
   g_clear_object (&xml->input);
   g_free (xml->error_message);
   g_free (xml->path);
@@ -622,6 +882,7 @@ _rv_zip_xml_read (RvZipXml  *xml,
   int ret;
 
   g_return_val_if_fail (xml != NULL, -1);
+  g_return_val_if_fail (xml->reader != NULL, -1);
 
   xml_errors_begin (xml);
   ret = xmlTextReaderRead (xml->reader);
@@ -635,12 +896,7 @@ _rv_zip_xml_read (RvZipXml  *xml,
 
   if (ret == 1 && xmlTextReaderNodeType (xml->reader) == XML_READER_TYPE_DOCUMENT_TYPE)
     {
-      /* No spreadsheet part has a DTD; one that does is at best odd and at worst an
-       * entity expansion attack. */
-      g_set_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_MALFORMED,
-                   /* Translators: the file, then a part inside it ("xl/workbook.xml"). */
-                   _("“%s” is refused: part “%s” declares a document type (DTD)"),
-                   xml->zip->ctx->display_name, xml->path);
+      set_dtd_error (xml, error);
       return -1;
     }
 
@@ -730,4 +986,193 @@ _rv_zip_xml_get_attribute (RvZipXml   *xml,
 
   xmlTextReaderMoveToElement (reader);
   return found;
+}
+
+/**
+ * _rv_zip_xml_open_sax:
+ * @zip: an archive
+ * @path: the member to parse ("xl/worksheets/sheet1.xml")
+ * @sax: the callbacks (libxml2's SAX2: startElementNs, endElementNs, characters…)
+ * @user_data: what the callbacks get
+ * @error: a location for a #GError, or %NULL
+ *
+ * Prepares a member for _rv_zip_xml_parse(), with the checks of _rv_zip_xml_open(). Element
+ * and attribute names reach the callbacks interned in the parser's dictionary: compare them
+ * with pointers from _rv_zip_xml_intern(). The entity and DTD callbacks of @sax are
+ * ignored: a document with a DTD is refused, and no entity is ever substituted.
+ *
+ * Returns: (transfer full): the parse, or %NULL with the errors of _rv_zip_xml_open()
+ */
+RvZipXml *
+_rv_zip_xml_open_sax (RvZip                *zip,
+                      const char           *path,
+                      const xmlSAXHandler  *sax,
+                      gpointer              user_data,
+                      GError              **error)
+{
+  g_autoptr(RvZipXml) xml = NULL;
+  xmlSAXHandler *own;
+
+  g_return_val_if_fail (zip != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (sax != NULL && sax->initialized == XML_SAX2_MAGIC, NULL);
+  g_return_val_if_fail (user_data != NULL, NULL);
+
+  xml = member_open (zip, path, error);
+  if (xml == NULL)
+    return NULL;
+
+  xml_errors_begin (xml);
+  /* libxml2 copies the callbacks into the context: @sax itself is never written. */
+  xml->ctxt = xmlCreatePushParserCtxt ((xmlSAXHandler *) sax, user_data, NULL, 0, path);
+  xml_errors_end ();
+  if (xml->ctxt == NULL)
+    {
+      set_failure_error (xml, error);
+      return NULL;
+    }
+
+  /* The same options as the reader's, minus those only a tree uses: no entity substitution,
+   * no DTD loading, no network, libxml2's size limits on; CDATA arrives as characters. */
+  xmlCtxtUseOptions (xml->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+
+  /* The context has its own copy of the callbacks: whatever the caller passed, no entity
+   * is ever looked up or declared, a DTD stops the parse, and errors go to the handler
+   * that _rv_zip_xml_parse() installs, never to stderr. */
+  own = xml->ctxt->sax;
+  own->internalSubset = sax_dtd_cb;
+  own->externalSubset = sax_dtd_cb;
+  own->getEntity = NULL;
+  own->getParameterEntity = NULL;
+  own->entityDecl = NULL;
+  own->unparsedEntityDecl = NULL;
+  own->resolveEntity = NULL;
+  own->reference = NULL;
+  own->warning = NULL;
+  own->error = NULL;
+  own->fatalError = NULL;
+  own->serror = NULL;
+
+  return g_steal_pointer (&xml);
+}
+
+/**
+ * _rv_zip_xml_parse:
+ * @xml: a parse from _rv_zip_xml_open_sax()
+ * @error: a location for a #GError, or %NULL
+ *
+ * Feeds the whole member to the SAX callbacks, in chunks, reporting progress and checking
+ * for cancellation between chunks.
+ *
+ * Returns: %TRUE at the end of a well-formed document; %FALSE with the error a callback
+ *   passed to _rv_zip_xml_stop(), or with %RV_SHEET_ERROR_MALFORMED,
+ *   %RV_SHEET_ERROR_TRUNCATED, %RV_SHEET_ERROR_TOO_LARGE or %G_IO_ERROR_CANCELLED
+ */
+gboolean
+_rv_zip_xml_parse (RvZipXml  *xml,
+                   GError   **error)
+{
+  Inflater inflater;
+  gboolean ok = TRUE;
+  int n;
+
+  g_return_val_if_fail (xml != NULL, FALSE);
+  g_return_val_if_fail (xml->ctxt != NULL, FALSE);
+
+  inflater_init (&inflater, xml->input, xml->size > SAX_CHUNK_BYTES);
+
+  /* Once for the whole parse: libxml2's handlers are per thread, and setting them costs a
+   * look-up of the thread's globals. */
+  g_private_set (&current_sax, xml);
+  xml_errors_begin (xml);
+
+  do
+    {
+      double fraction = xml->progress_base + xml->progress_span * _rv_zip_xml_get_fraction (xml);
+      char *data;
+      int status;
+
+      if (!_rv_read_context_progress (xml->zip->ctx, fraction, error))
+        {
+          ok = FALSE;
+          break;
+        }
+
+      n = inflater_next (&inflater, &data);
+      if (n < 0)
+        xml->failure = FAILURE_TRUNCATED;
+      else if (within_limits (xml, n))
+        {
+          xml->consumed += n;
+          xml->zip->total += n;
+        }
+      if (xml->failure != FAILURE_NONE)
+        {
+          set_failure_error (xml, error);
+          ok = FALSE;
+          break;
+        }
+
+      /* An empty chunk ends the document: what is still open is an error then. Namespace
+       * errors (an undeclared prefix) are not fatal, as for the reader. */
+      status = xmlParseChunk (xml->ctxt, data, n, n == 0);
+      inflater_release (&inflater);
+      if (status != XML_ERR_OK || !xml->ctxt->wellFormed || xml->stop_error != NULL ||
+          xml->has_dtd)
+        {
+          set_parse_error (xml, error);
+          ok = FALSE;
+          break;
+        }
+    }
+  while (n > 0);
+
+  xml_errors_end ();
+  g_private_set (&current_sax, NULL);
+  inflater_clear (&inflater);
+
+  return ok;
+}
+
+/**
+ * _rv_zip_xml_stop:
+ * @xml: a parse under way
+ * @error: (transfer full): why
+ *
+ * Called from a SAX callback: stops the parse, which then fails with @error. Only the first
+ * error counts.
+ */
+void
+_rv_zip_xml_stop (RvZipXml *xml,
+                  GError   *error)
+{
+  g_return_if_fail (xml != NULL);
+  g_return_if_fail (xml->ctxt != NULL);
+  g_return_if_fail (error != NULL);
+
+  if (xml->stop_error == NULL)
+    xml->stop_error = error;
+  else
+    g_error_free (error);
+
+  xmlStopParser (xml->ctxt);
+}
+
+/**
+ * _rv_zip_xml_intern:
+ * @xml: a parse from _rv_zip_xml_open_sax()
+ * @name: an element's or attribute's local name, or a namespace URI
+ *
+ * Returns: (transfer none): @name as the parser's dictionary holds it, the pointer that
+ *   the callbacks get for that name
+ */
+const xmlChar *
+_rv_zip_xml_intern (RvZipXml   *xml,
+                    const char *name)
+{
+  g_return_val_if_fail (xml != NULL, NULL);
+  g_return_val_if_fail (xml->ctxt != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return xmlDictLookup (xml->ctxt->dict, (const xmlChar *) name, -1);
 }

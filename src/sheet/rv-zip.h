@@ -20,6 +20,7 @@
 
 #pragma once
 
+#include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 
 #include "rv-sheet-reader-private.h"
@@ -59,6 +60,18 @@ gboolean          _rv_zip_xml_get_attribute  (RvZipXml       *xml,
                                               const char     *ns,
                                               const char     *name,
                                               GString        *value);
+
+RvZipXml         *_rv_zip_xml_open_sax       (RvZip                *zip,
+                                              const char           *path,
+                                              const xmlSAXHandler  *sax,
+                                              gpointer              user_data,
+                                              GError              **error);
+gboolean          _rv_zip_xml_parse          (RvZipXml             *xml,
+                                              GError              **error);
+void              _rv_zip_xml_stop           (RvZipXml             *xml,
+                                              GError               *error);
+const xmlChar    *_rv_zip_xml_intern         (RvZipXml             *xml,
+                                              const char           *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RvZip, _rv_zip_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RvZipXml, _rv_zip_xml_free)
