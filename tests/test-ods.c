@@ -28,6 +28,7 @@
 #include <gsf/gsf.h>
 
 #include "rv-sheet-reader-private.h"
+#include "rv-test-sheet.h"
 
 /* libgsf 1.14 declares no cleanup functions (rv-sheet-reader-private.h has the input ones). */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfOutput, g_object_unref)
@@ -41,7 +42,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfOutfile, g_object_unref)
  */
 
 /* Seconds within which a hostile file must be refused (valgrind included). */
-#define QUICKLY_US  (5 * G_USEC_PER_SEC)
+#define QUICKLY_US  RV_TEST_QUICKLY_US
 
 #define CONTENT_START \
   "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" " \
@@ -58,13 +59,6 @@ typedef struct
   gboolean      backwards;
 } Progress;
 
-static char *
-fixture (const char *folder,
-         const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "fixtures", folder, name, NULL);
-}
-
 static RvWorkbook *
 read_ods_full (const char      *path,
                GCancellable    *cancellable,
@@ -72,24 +66,8 @@ read_ods_full (const char      *path,
                gpointer         progress_data,
                GError         **error)
 {
-  g_autoptr(RvWorkbook) workbook = NULL;
-  g_autofree char *display_name = g_path_get_basename (path);
-  RvReadContext ctx = { 0 };
-  GStatBuf st;
-
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-
-  ctx.path = path;
-  ctx.display_name = display_name;
-  ctx.file_size = st.st_size;
-  ctx.cancellable = cancellable;
-  ctx.progress = progress;
-  ctx.progress_data = progress_data;
-
-  workbook = rv_workbook_new (display_name, RV_FILE_FORMAT_ODS);
-  if (!_rv_ods_read (&ctx, workbook, error))
-    return NULL;
-  return g_steal_pointer (&workbook);
+  return rv_test_read (_rv_ods_read, RV_FILE_FORMAT_ODS, path, cancellable, progress,
+                       progress_data, error);
 }
 
 static RvWorkbook *
@@ -103,7 +81,7 @@ static RvWorkbook *
 read_fixture (const char *folder,
               const char *name)
 {
-  g_autofree char *path = fixture (folder, name);
+  g_autofree char *path = rv_test_fixture (folder, name);
   g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
   RvWorkbook *workbook;
@@ -115,70 +93,13 @@ read_fixture (const char *folder,
   return workbook;
 }
 
-/* "B7 number:20131312955", "C3 =text:RUC 1", "D2 empty:": a failure shows where and what. */
-static void
-check_cell (RvSheet    *sheet,
-            const char *reference,
-            const char *expected)
-{
-  g_autofree char *want = g_strdup_printf ("%s %s", reference, expected);
-  g_autofree char *letters = NULL;
-  g_autofree char *got = NULL;
-  GEnumClass *kinds = g_type_class_ref (RV_TYPE_CELL_KIND);
-  const char *digits = reference;
-  guint column;
-  RvCell cell;
-
-  while (g_ascii_isalpha (*digits))
-    digits++;
-  letters = g_strndup (reference, digits - reference);
-  g_assert_true (rv_sheet_parse_column (letters, &column));
-  g_assert_true (g_ascii_isdigit (*digits));
-  rv_sheet_get_cell (sheet, atoi (digits) - 1, column, &cell);
-
-  got = g_strdup_printf ("%s %s%s:%s", reference, cell.formula ? "=" : "",
-                         g_enum_get_value (kinds, cell.kind)->value_nick, cell.text);
-  g_type_class_unref (kinds);
-
-  g_assert_cmpstr (got, ==, want);
-}
-
-static RvSheet *
-get_sheet (RvWorkbook *workbook,
-           guint       index,
-           const char *name,
-           guint       n_rows,
-           guint       n_columns)
-{
-  RvSheet *sheet;
-
-  g_assert_cmpuint (index, <, rv_workbook_get_n_sheets (workbook));
-  sheet = rv_workbook_get_sheet (workbook, index);
-  g_assert_cmpstr (rv_sheet_get_name (sheet), ==, name);
-  g_assert_cmpuint (rv_sheet_get_n_rows (sheet), ==, n_rows);
-  g_assert_cmpuint (rv_sheet_get_n_columns (sheet), ==, n_columns);
-  return sheet;
-}
-
 /* The error, its code, and a message that names the file; quickly. */
 static void
 check_refused (const char *path,
                int         code,
                const char *message_part)
 {
-  g_autoptr(RvWorkbook) workbook = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_path_get_basename (path);
-  gint64 start = g_get_monotonic_time ();
-
-  workbook = read_ods (path, &error);
-  g_test_message ("%s: %s", name, error != NULL ? error->message : "(read)");
-  g_assert_error (error, RV_SHEET_ERROR, code);
-  g_assert_null (workbook);
-  g_assert_nonnull (strstr (error->message, name));
-  if (message_part != NULL)
-    g_assert_nonnull (strstr (error->message, message_part));
-  g_assert_cmpint (g_get_monotonic_time () - start, <, QUICKLY_US);
+  rv_test_check_refused (_rv_ods_read, RV_FILE_FORMAT_ODS, path, RV_SHEET_ERROR, code, message_part);
 }
 
 static void
@@ -186,7 +107,7 @@ check_bad (const char *name,
            int         code,
            const char *message_part)
 {
-  g_autofree char *path = fixture ("bad", name);
+  g_autofree char *path = rv_test_fixture ("bad", name);
 
   check_refused (path, code, message_part);
 }
@@ -254,81 +175,81 @@ test_suppliers (void)
 
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 3);
 
-  sheet = get_sheet (workbook, 0, "Notas", 2, 1);
-  check_cell (sheet, "A1", "text:Proveedores y clientes de noviembre, para validar.");
-  check_cell (sheet, "A2", "text:Los RUC están en las hojas Proveedores y Clientes.");
+  sheet = rv_test_get_sheet (workbook, 0, "Notas", 2, 1);
+  rv_test_check_cell (sheet, "A1", "text:Proveedores y clientes de noviembre, para validar.");
+  rv_test_check_cell (sheet, "A2", "text:Los RUC están en las hojas Proveedores y Clientes.");
 
-  sheet = get_sheet (workbook, 1, "Proveedores", 16, 6);
+  sheet = rv_test_get_sheet (workbook, 1, "Proveedores", 16, 6);
   /* The merged title stays in its first cell; the covered cells are empty. */
-  check_cell (sheet, "A1", "text:REPORTE DE PROVEEDORES");
-  check_cell (sheet, "B1", "empty:");
-  check_cell (sheet, "F1", "empty:");
-  check_cell (sheet, "A2", "text:Periodo: noviembre 2026");
-  check_cell (sheet, "A3", "text:N°");
-  check_cell (sheet, "B3", "text:R.U.C.");
-  check_cell (sheet, "C3", "text:Razón Social");
-  check_cell (sheet, "D3", "text:Fecha");
-  check_cell (sheet, "E3", "text:Importe");
-  check_cell (sheet, "F3", "text:Activo");
+  rv_test_check_cell (sheet, "A1", "text:REPORTE DE PROVEEDORES");
+  rv_test_check_cell (sheet, "B1", "empty:");
+  rv_test_check_cell (sheet, "F1", "empty:");
+  rv_test_check_cell (sheet, "A2", "text:Periodo: noviembre 2026");
+  rv_test_check_cell (sheet, "A3", "text:N°");
+  rv_test_check_cell (sheet, "B3", "text:R.U.C.");
+  rv_test_check_cell (sheet, "C3", "text:Razón Social");
+  rv_test_check_cell (sheet, "D3", "text:Fecha");
+  rv_test_check_cell (sheet, "E3", "text:Importe");
+  rv_test_check_cell (sheet, "F3", "text:Activo");
 
-  check_cell (sheet, "A4", "number:1");
-  check_cell (sheet, "B4", "number:20131312955");
-  check_cell (sheet, "C4", "text:SUPERINTENDENCIA NACIONAL DE ADUANAS Y DE ADMINISTRACIÓN TRIBUTARIA");
-  check_cell (sheet, "D4", "date:2026-11-22");
-  check_cell (sheet, "E4", "number:1234.5");
-  check_cell (sheet, "F4", "boolean:TRUE");
+  rv_test_check_cell (sheet, "A4", "number:1");
+  rv_test_check_cell (sheet, "B4", "number:20131312955");
+  rv_test_check_cell (sheet, "C4", "text:SUPERINTENDENCIA NACIONAL DE ADUANAS Y DE ADMINISTRACIÓN TRIBUTARIA");
+  rv_test_check_cell (sheet, "D4", "date:2026-11-22");
+  rv_test_check_cell (sheet, "E4", "number:1234.5");
+  rv_test_check_cell (sheet, "F4", "boolean:TRUE");
 
-  check_cell (sheet, "B5", "number:20100047218");
-  check_cell (sheet, "C5", "text:BANCO DE CRÉDITO DEL PERÚ");
-  check_cell (sheet, "D5", "date:2026-11-03");
-  check_cell (sheet, "E5", "number:980.25");
+  rv_test_check_cell (sheet, "B5", "number:20100047218");
+  rv_test_check_cell (sheet, "C5", "text:BANCO DE CRÉDITO DEL PERÚ");
+  rv_test_check_cell (sheet, "D5", "date:2026-11-03");
+  rv_test_check_cell (sheet, "E5", "number:980.25");
 
-  check_cell (sheet, "B6", "text:20100070970");
-  check_cell (sheet, "E6", "=number:1960.5");
-  check_cell (sheet, "F6", "boolean:FALSE");
+  rv_test_check_cell (sheet, "B6", "text:20100070970");
+  rv_test_check_cell (sheet, "E6", "=number:1960.5");
+  rv_test_check_cell (sheet, "F6", "boolean:FALSE");
 
-  check_cell (sheet, "B7", "number:10054148289");
-  check_cell (sheet, "C7", "text:PEÑA QUISPE, JOSÉ ÁNGEL");
-  check_cell (sheet, "E7", "number:150");
-  check_cell (sheet, "B8", "number:17155542071");
-  check_cell (sheet, "C8", "text:ASOCIACIÓN CIVIL AÑAY");
-  check_cell (sheet, "B9", "number:20131312956");
-  check_cell (sheet, "E9", "number:10.1");
-  check_cell (sheet, "B10", "text:07654321");
-  check_cell (sheet, "C10", "text:MUÑOZ ÑAHUI, MARÍA");
-  check_cell (sheet, "E10", "number:0.5");
-  check_cell (sheet, "A11", "number:8");
-  check_cell (sheet, "B11", "empty:");
-  check_cell (sheet, "C11", "text:SIN RUC S.R.L.");
-  check_cell (sheet, "B12", "text:RUC: 20131312955");
-  check_cell (sheet, "E12", "number:1000000");
-  check_cell (sheet, "B13", "number:20100047218");
-  check_cell (sheet, "D13", "date:2026-11-21");
+  rv_test_check_cell (sheet, "B7", "number:10054148289");
+  rv_test_check_cell (sheet, "C7", "text:PEÑA QUISPE, JOSÉ ÁNGEL");
+  rv_test_check_cell (sheet, "E7", "number:150");
+  rv_test_check_cell (sheet, "B8", "number:17155542071");
+  rv_test_check_cell (sheet, "C8", "text:ASOCIACIÓN CIVIL AÑAY");
+  rv_test_check_cell (sheet, "B9", "number:20131312956");
+  rv_test_check_cell (sheet, "E9", "number:10.1");
+  rv_test_check_cell (sheet, "B10", "text:07654321");
+  rv_test_check_cell (sheet, "C10", "text:MUÑOZ ÑAHUI, MARÍA");
+  rv_test_check_cell (sheet, "E10", "number:0.5");
+  rv_test_check_cell (sheet, "A11", "number:8");
+  rv_test_check_cell (sheet, "B11", "empty:");
+  rv_test_check_cell (sheet, "C11", "text:SIN RUC S.R.L.");
+  rv_test_check_cell (sheet, "B12", "text:RUC: 20131312955");
+  rv_test_check_cell (sheet, "E12", "number:1000000");
+  rv_test_check_cell (sheet, "B13", "number:20100047218");
+  rv_test_check_cell (sheet, "D13", "date:2026-11-21");
   /* An empty row between data rows still counts. */
-  check_cell (sheet, "A14", "empty:");
-  check_cell (sheet, "F14", "empty:");
-  check_cell (sheet, "A15", "number:11");
-  check_cell (sheet, "B15", "text:20 131 312 955");
-  check_cell (sheet, "C15", "text:Cañete Ñuñoa & Cía.");
-  check_cell (sheet, "D15", "date:2026-11-22 10:15:00");
-  check_cell (sheet, "E15", "number:-45.6");
-  check_cell (sheet, "B16", "number:20100070970");
-  check_cell (sheet, "C16", "text:Línea 1\nLínea 2");
-  check_cell (sheet, "D16", "date:2026-11-30");
-  check_cell (sheet, "E16", "number:3.14159");
-  check_cell (sheet, "F16", "boolean:TRUE");
-  check_cell (sheet, "G16", "empty:");
-  check_cell (sheet, "A17", "empty:");
+  rv_test_check_cell (sheet, "A14", "empty:");
+  rv_test_check_cell (sheet, "F14", "empty:");
+  rv_test_check_cell (sheet, "A15", "number:11");
+  rv_test_check_cell (sheet, "B15", "text:20 131 312 955");
+  rv_test_check_cell (sheet, "C15", "text:Cañete Ñuñoa & Cía.");
+  rv_test_check_cell (sheet, "D15", "date:2026-11-22 10:15:00");
+  rv_test_check_cell (sheet, "E15", "number:-45.6");
+  rv_test_check_cell (sheet, "B16", "number:20100070970");
+  rv_test_check_cell (sheet, "C16", "text:Línea 1\nLínea 2");
+  rv_test_check_cell (sheet, "D16", "date:2026-11-30");
+  rv_test_check_cell (sheet, "E16", "number:3.14159");
+  rv_test_check_cell (sheet, "F16", "boolean:TRUE");
+  rv_test_check_cell (sheet, "G16", "empty:");
+  rv_test_check_cell (sheet, "A17", "empty:");
 
-  sheet = get_sheet (workbook, 2, "Clientes", 6, 4);
-  check_cell (sheet, "C1", "text:Nro. Doc.");
-  check_cell (sheet, "C2", "number:20100047218");
-  check_cell (sheet, "C3", "number:10054148289");
-  check_cell (sheet, "C4", "text:07654321");
-  check_cell (sheet, "A4", "text:Ana Peña");
-  check_cell (sheet, "C5", "number:20131312955");
-  check_cell (sheet, "A6", "text:Cliente sin documento");
-  check_cell (sheet, "C6", "empty:");
+  sheet = rv_test_get_sheet (workbook, 2, "Clientes", 6, 4);
+  rv_test_check_cell (sheet, "C1", "text:Nro. Doc.");
+  rv_test_check_cell (sheet, "C2", "number:20100047218");
+  rv_test_check_cell (sheet, "C3", "number:10054148289");
+  rv_test_check_cell (sheet, "C4", "text:07654321");
+  rv_test_check_cell (sheet, "A4", "text:Ana Peña");
+  rv_test_check_cell (sheet, "C5", "number:20131312955");
+  rv_test_check_cell (sheet, "A6", "text:Cliente sin documento");
+  rv_test_check_cell (sheet, "C6", "empty:");
 }
 
 static void
@@ -340,51 +261,51 @@ test_crafted (void)
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 2);
 
   /* The million empty rows at the end cost nothing and count for nothing. */
-  sheet = get_sheet (workbook, 0, "Texto", 9, 8);
+  sheet = rv_test_get_sheet (workbook, 0, "Texto", 9, 8);
 
   /* Text: <text:s>, tabs, line breaks, spans and links; not comments or drawings. */
-  check_cell (sheet, "A1", "text:a   b");
-  check_cell (sheet, "B1", "text:x\ty");
-  check_cell (sheet, "C1", "text:l1\nl2");
-  check_cell (sheet, "D1", "text:Hola mundo enlace");
-  check_cell (sheet, "E1", "text:con nota");
-  check_cell (sheet, "F1", "=text:RUC 20131312955");
-  check_cell (sheet, "G1", "text:muchos espacios aquí");
-  check_cell (sheet, "H1", "text:celda");
+  rv_test_check_cell (sheet, "A1", "text:a   b");
+  rv_test_check_cell (sheet, "B1", "text:x\ty");
+  rv_test_check_cell (sheet, "C1", "text:l1\nl2");
+  rv_test_check_cell (sheet, "D1", "text:Hola mundo enlace");
+  rv_test_check_cell (sheet, "E1", "text:con nota");
+  rv_test_check_cell (sheet, "F1", "=text:RUC 20131312955");
+  rv_test_check_cell (sheet, "G1", "text:muchos espacios aquí");
+  rv_test_check_cell (sheet, "H1", "text:celda");
 
   /* Values from their attributes, not from what is displayed. */
-  check_cell (sheet, "A2", "number:20131312955");
-  check_cell (sheet, "B2", "number:0.15");
-  check_cell (sheet, "C2", "number:1234.5");
-  check_cell (sheet, "D2", "date:10:15:00");
-  check_cell (sheet, "E2", "date:2026-11-22");
-  check_cell (sheet, "F2", "=error:#DIV/0!");
-  check_cell (sheet, "G2", "boolean:FALSE");
-  check_cell (sheet, "H2", "number:20131312955");
+  rv_test_check_cell (sheet, "A2", "number:20131312955");
+  rv_test_check_cell (sheet, "B2", "number:0.15");
+  rv_test_check_cell (sheet, "C2", "number:1234.5");
+  rv_test_check_cell (sheet, "D2", "date:10:15:00");
+  rv_test_check_cell (sheet, "E2", "date:2026-11-22");
+  rv_test_check_cell (sheet, "F2", "=error:#DIV/0!");
+  rv_test_check_cell (sheet, "G2", "boolean:FALSE");
+  rv_test_check_cell (sheet, "H2", "number:20131312955");
 
   /* Repeats with content are copied; a covered cell takes its column. */
-  check_cell (sheet, "A3", "text:rep");
-  check_cell (sheet, "B3", "text:rep");
-  check_cell (sheet, "C3", "text:rep");
-  check_cell (sheet, "D3", "empty:");
-  check_cell (sheet, "E3", "text:fin");
+  rv_test_check_cell (sheet, "A3", "text:rep");
+  rv_test_check_cell (sheet, "B3", "text:rep");
+  rv_test_check_cell (sheet, "C3", "text:rep");
+  rv_test_check_cell (sheet, "D3", "empty:");
+  rv_test_check_cell (sheet, "E3", "text:fin");
   for (guint row = 4; row <= 6; row++)
     {
       g_autofree char *a = g_strdup_printf ("A%u", row);
       g_autofree char *b = g_strdup_printf ("B%u", row);
 
-      check_cell (sheet, a, "text:fila");
-      check_cell (sheet, b, "number:1.5");
+      rv_test_check_cell (sheet, a, "text:fila");
+      rv_test_check_cell (sheet, b, "number:1.5");
     }
-  check_cell (sheet, "A7", "empty:");
-  check_cell (sheet, "A8", "empty:");
+  rv_test_check_cell (sheet, "A7", "empty:");
+  rv_test_check_cell (sheet, "A8", "empty:");
 
   /* Rows inside a row group; a duration past a day; a time with fractions of a second. */
-  check_cell (sheet, "A9", "text:grupo");
-  check_cell (sheet, "B9", "date:36:00:00");
-  check_cell (sheet, "C9", "date:2026-11-22 10:15:00");
+  rv_test_check_cell (sheet, "A9", "text:grupo");
+  rv_test_check_cell (sheet, "B9", "date:36:00:00");
+  rv_test_check_cell (sheet, "C9", "date:2026-11-22 10:15:00");
 
-  get_sheet (workbook, 1, "Vacía", 0, 0);
+  rv_test_get_sheet (workbook, 1, "Vacía", 0, 0);
 }
 
 static void
@@ -392,10 +313,10 @@ test_empty_repeat (void)
 {
   /* 1,048,000 empty rows of 16,000 empty cells, read in no time. */
   g_autoptr(RvWorkbook) workbook = read_fixture ("bad", "ods-huge-empty-repeat.ods");
-  RvSheet *sheet = get_sheet (workbook, 0, "Hoja1", 2, 1);
+  RvSheet *sheet = rv_test_get_sheet (workbook, 0, "Hoja1", 2, 1);
 
-  check_cell (sheet, "A1", "text:RUC");
-  check_cell (sheet, "A2", "number:20131312955");
+  rv_test_check_cell (sheet, "A1", "text:RUC");
+  rv_test_check_cell (sheet, "A2", "number:20131312955");
   g_assert_cmpuint (rv_sheet_get_n_cells (sheet), ==, 2);
 }
 
@@ -421,14 +342,14 @@ test_repeat_copied (void)
   write_ods (path, xml);
   workbook = read_ods (path, &error);
   g_assert_no_error (error);
-  sheet = get_sheet (workbook, 0, "H", 100001, 3);
-  check_cell (sheet, "A1", "text:RUC");
-  check_cell (sheet, "A2", "empty:");
-  check_cell (sheet, "B2", "number:20131312955");
-  check_cell (sheet, "C2", "number:20131312955");
-  check_cell (sheet, "A100001", "empty:");
-  check_cell (sheet, "C100001", "number:20131312955");
-  check_cell (sheet, "C100002", "empty:");
+  sheet = rv_test_get_sheet (workbook, 0, "H", 100001, 3);
+  rv_test_check_cell (sheet, "A1", "text:RUC");
+  rv_test_check_cell (sheet, "A2", "empty:");
+  rv_test_check_cell (sheet, "B2", "number:20131312955");
+  rv_test_check_cell (sheet, "C2", "number:20131312955");
+  rv_test_check_cell (sheet, "A100001", "empty:");
+  rv_test_check_cell (sheet, "C100001", "number:20131312955");
+  rv_test_check_cell (sheet, "C100002", "empty:");
 
   g_unlink (path);
   g_rmdir (dir);
@@ -452,7 +373,7 @@ test_damaged_manifest (void)
   write_ods_full (path, manifest, xml);
   workbook = read_ods (path, &error);
   g_assert_no_error (error);
-  check_cell (get_sheet (workbook, 0, "H", 1, 1), "A1", "number:20131312955");
+  rv_test_check_cell (rv_test_get_sheet (workbook, 0, "H", 1, 1), "A1", "number:20131312955");
 
   g_unlink (path);
   g_rmdir (dir);
@@ -483,7 +404,7 @@ count_cb (double   fraction,
 static void
 test_read_file_async (void)
 {
-  g_autofree char *path = fixture ("sheets", "suppliers.ods");
+  g_autofree char *path = rv_test_fixture ("sheets", "suppliers.ods");
   g_autoptr(RvWorkbook) workbook = NULL;
   guint calls = 0;
 
@@ -496,8 +417,8 @@ test_read_file_async (void)
 
   g_assert_cmpint (rv_workbook_get_format (workbook), ==, RV_FILE_FORMAT_ODS);
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 3);
-  check_cell (rv_workbook_get_sheet (workbook, 1), "B4", "number:20131312955");
-  check_cell (rv_workbook_get_sheet (workbook, 2), "C5", "number:20131312955");
+  rv_test_check_cell (rv_workbook_get_sheet (workbook, 1), "B4", "number:20131312955");
+  rv_test_check_cell (rv_workbook_get_sheet (workbook, 2), "C5", "number:20131312955");
   g_assert_cmpuint (calls, >=, 1);
 }
 
@@ -566,23 +487,23 @@ test_large (void)
   g_test_message ("20,000 rows in %.3f s, %u progress reports",
                   (g_get_monotonic_time () - start) / 1e6, progress.calls);
 
-  sheet = get_sheet (workbook, 0, "Grande", 20000, 10);
-  check_cell (sheet, "A1", "number:1");
-  check_cell (sheet, "B1", "number:20100000001");
-  check_cell (sheet, "C1", "text:Proveedor 1");
-  check_cell (sheet, "D1", "date:2026-11-02");
-  check_cell (sheet, "E1", "number:1.25");
-  check_cell (sheet, "F1", "boolean:TRUE");
-  check_cell (sheet, "G1", "empty:");
-  check_cell (sheet, "H1", "=number:1");
-  check_cell (sheet, "I1", "number:0.5");
-  check_cell (sheet, "J1", "text:fin");
-  check_cell (sheet, "B12345", "number:20100012345");
-  check_cell (sheet, "C12345", "text:Proveedor 12345");
-  check_cell (sheet, "A20000", "number:20000");
-  check_cell (sheet, "C20000", "text:Proveedor 20000");
-  check_cell (sheet, "F20000", "boolean:FALSE");
-  check_cell (sheet, "J20000", "text:fin");
+  sheet = rv_test_get_sheet (workbook, 0, "Grande", 20000, 10);
+  rv_test_check_cell (sheet, "A1", "number:1");
+  rv_test_check_cell (sheet, "B1", "number:20100000001");
+  rv_test_check_cell (sheet, "C1", "text:Proveedor 1");
+  rv_test_check_cell (sheet, "D1", "date:2026-11-02");
+  rv_test_check_cell (sheet, "E1", "number:1.25");
+  rv_test_check_cell (sheet, "F1", "boolean:TRUE");
+  rv_test_check_cell (sheet, "G1", "empty:");
+  rv_test_check_cell (sheet, "H1", "=number:1");
+  rv_test_check_cell (sheet, "I1", "number:0.5");
+  rv_test_check_cell (sheet, "J1", "text:fin");
+  rv_test_check_cell (sheet, "B12345", "number:20100012345");
+  rv_test_check_cell (sheet, "C12345", "text:Proveedor 12345");
+  rv_test_check_cell (sheet, "A20000", "number:20000");
+  rv_test_check_cell (sheet, "C20000", "text:Proveedor 20000");
+  rv_test_check_cell (sheet, "F20000", "boolean:FALSE");
+  rv_test_check_cell (sheet, "J20000", "text:fin");
 
   g_assert_cmpuint (progress.calls, >=, 20);
   g_assert_false (progress.backwards);
@@ -618,7 +539,7 @@ test_sniff (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *path = fixture ("sheets", names[i]);
+      g_autofree char *path = rv_test_fixture ("sheets", names[i]);
       g_autoptr(GError) error = NULL;
 
       g_assert_cmpint (rv_sheet_sniff_format (path, NULL, &error), ==, RV_FILE_FORMAT_ODS);
@@ -654,7 +575,7 @@ read_bad_files_quietly (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *bad = fixture ("bad", names[i]);
+      g_autofree char *bad = rv_test_fixture ("bad", names[i]);
       g_autoptr(RvWorkbook) refused = NULL;
       g_autoptr(GError) bad_error = NULL;
 

@@ -28,6 +28,7 @@
 #include <gsf/gsf.h>
 
 #include "rv-sheet-reader-private.h"
+#include "rv-test-sheet.h"
 
 /* libgsf 1.14 declares no cleanup functions (rv-sheet-reader-private.h has the input ones). */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfOutput, g_object_unref)
@@ -41,7 +42,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfOutfile, g_object_unref)
  */
 
 /* Seconds within which a hostile file must be refused (valgrind included). */
-#define QUICKLY_US  (5 * G_USEC_PER_SEC)
+#define QUICKLY_US  RV_TEST_QUICKLY_US
 
 typedef struct
 {
@@ -51,13 +52,6 @@ typedef struct
   gboolean      backwards;
 } Progress;
 
-static char *
-fixture (const char *folder,
-         const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "fixtures", folder, name, NULL);
-}
-
 static RvWorkbook *
 read_xlsx_full (const char      *path,
                 GCancellable    *cancellable,
@@ -65,24 +59,8 @@ read_xlsx_full (const char      *path,
                 gpointer         progress_data,
                 GError         **error)
 {
-  g_autoptr(RvWorkbook) workbook = NULL;
-  g_autofree char *display_name = g_path_get_basename (path);
-  RvReadContext ctx = { 0 };
-  GStatBuf st;
-
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-
-  ctx.path = path;
-  ctx.display_name = display_name;
-  ctx.file_size = st.st_size;
-  ctx.cancellable = cancellable;
-  ctx.progress = progress;
-  ctx.progress_data = progress_data;
-
-  workbook = rv_workbook_new (display_name, RV_FILE_FORMAT_XLSX);
-  if (!_rv_xlsx_read (&ctx, workbook, error))
-    return NULL;
-  return g_steal_pointer (&workbook);
+  return rv_test_read (_rv_xlsx_read, RV_FILE_FORMAT_XLSX, path, cancellable, progress,
+                       progress_data, error);
 }
 
 static RvWorkbook *
@@ -95,7 +73,7 @@ read_xlsx (const char  *path,
 static RvWorkbook *
 read_fixture (const char *name)
 {
-  g_autofree char *path = fixture ("sheets", name);
+  g_autofree char *path = rv_test_fixture ("sheets", name);
   g_autoptr(GError) error = NULL;
   RvWorkbook *workbook;
 
@@ -105,71 +83,13 @@ read_fixture (const char *name)
   return workbook;
 }
 
-/* "B7 number:20131312955", "C3 =text:RUC 1", "D2 empty:": a failure shows where and what. */
-static void
-check_cell (RvSheet    *sheet,
-            const char *reference,
-            const char *expected)
-{
-  g_autofree char *want = g_strdup_printf ("%s %s", reference, expected);
-  g_autofree char *letters = NULL;
-  g_autofree char *got = NULL;
-  GEnumClass *kinds = g_type_class_ref (RV_TYPE_CELL_KIND);
-  const char *digits = reference;
-  guint column;
-  RvCell cell;
-
-  while (g_ascii_isalpha (*digits))
-    digits++;
-  letters = g_strndup (reference, digits - reference);
-  g_assert_true (rv_sheet_parse_column (letters, &column));
-  g_assert_true (g_ascii_isdigit (*digits));
-  rv_sheet_get_cell (sheet, atoi (digits) - 1, column, &cell);
-
-  got = g_strdup_printf ("%s %s%s:%s", reference, cell.formula ? "=" : "",
-                         g_enum_get_value (kinds, cell.kind)->value_nick, cell.text);
-  g_type_class_unref (kinds);
-
-  g_assert_cmpstr (got, ==, want);
-}
-
-static RvSheet *
-get_sheet (RvWorkbook *workbook,
-           guint       index,
-           const char *name,
-           guint       n_rows,
-           guint       n_columns)
-{
-  RvSheet *sheet;
-
-  g_assert_cmpuint (index, <, rv_workbook_get_n_sheets (workbook));
-  sheet = rv_workbook_get_sheet (workbook, index);
-  g_assert_cmpstr (rv_sheet_get_name (sheet), ==, name);
-  g_assert_cmpuint (rv_sheet_get_n_rows (sheet), ==, n_rows);
-  g_assert_cmpuint (rv_sheet_get_n_columns (sheet), ==, n_columns);
-  return sheet;
-}
-
-/* The error, its code, and a message that names the file. */
 static void
 check_refused (const char *path,
                GQuark      domain,
                int         code,
                const char *message_part)
 {
-  g_autoptr(RvWorkbook) workbook = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_path_get_basename (path);
-  gint64 start = g_get_monotonic_time ();
-
-  workbook = read_xlsx (path, &error);
-  g_test_message ("%s: %s", name, error != NULL ? error->message : "(read)");
-  g_assert_error (error, domain, code);
-  g_assert_null (workbook);
-  g_assert_nonnull (strstr (error->message, name));
-  if (message_part != NULL)
-    g_assert_nonnull (strstr (error->message, message_part));
-  g_assert_cmpint (g_get_monotonic_time () - start, <, QUICKLY_US);
+  rv_test_check_refused (_rv_xlsx_read, RV_FILE_FORMAT_XLSX, path, domain, code, message_part);
 }
 
 static void
@@ -177,7 +97,7 @@ check_bad (const char *name,
            int         code,
            const char *message_part)
 {
-  g_autofree char *path = fixture ("bad", name);
+  g_autofree char *path = rv_test_fixture ("bad", name);
 
   check_refused (path, RV_SHEET_ERROR, code, message_part);
 }
@@ -288,81 +208,81 @@ test_suppliers (void)
 
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 3);
 
-  sheet = get_sheet (workbook, 0, "Notas", 2, 1);
-  check_cell (sheet, "A1", "text:Proveedores y clientes de noviembre, para validar.");
-  check_cell (sheet, "A2", "text:Los RUC están en las hojas Proveedores y Clientes.");
+  sheet = rv_test_get_sheet (workbook, 0, "Notas", 2, 1);
+  rv_test_check_cell (sheet, "A1", "text:Proveedores y clientes de noviembre, para validar.");
+  rv_test_check_cell (sheet, "A2", "text:Los RUC están en las hojas Proveedores y Clientes.");
 
-  sheet = get_sheet (workbook, 1, "Proveedores", 16, 6);
+  sheet = rv_test_get_sheet (workbook, 1, "Proveedores", 16, 6);
   /* The merged title stays in its first cell. */
-  check_cell (sheet, "A1", "text:REPORTE DE PROVEEDORES");
-  check_cell (sheet, "B1", "empty:");
-  check_cell (sheet, "F1", "empty:");
-  check_cell (sheet, "A2", "text:Periodo: noviembre 2026");
-  check_cell (sheet, "A3", "text:N°");
-  check_cell (sheet, "B3", "text:R.U.C.");
-  check_cell (sheet, "C3", "text:Razón Social");
-  check_cell (sheet, "D3", "text:Fecha");
-  check_cell (sheet, "E3", "text:Importe");
-  check_cell (sheet, "F3", "text:Activo");
+  rv_test_check_cell (sheet, "A1", "text:REPORTE DE PROVEEDORES");
+  rv_test_check_cell (sheet, "B1", "empty:");
+  rv_test_check_cell (sheet, "F1", "empty:");
+  rv_test_check_cell (sheet, "A2", "text:Periodo: noviembre 2026");
+  rv_test_check_cell (sheet, "A3", "text:N°");
+  rv_test_check_cell (sheet, "B3", "text:R.U.C.");
+  rv_test_check_cell (sheet, "C3", "text:Razón Social");
+  rv_test_check_cell (sheet, "D3", "text:Fecha");
+  rv_test_check_cell (sheet, "E3", "text:Importe");
+  rv_test_check_cell (sheet, "F3", "text:Activo");
 
-  check_cell (sheet, "A4", "number:1");
-  check_cell (sheet, "B4", "number:20131312955");
-  check_cell (sheet, "C4", "text:SUPERINTENDENCIA NACIONAL DE ADUANAS Y DE ADMINISTRACIÓN TRIBUTARIA");
-  check_cell (sheet, "D4", "date:2026-11-22");
-  check_cell (sheet, "E4", "number:1234.5");
-  check_cell (sheet, "F4", "boolean:TRUE");
+  rv_test_check_cell (sheet, "A4", "number:1");
+  rv_test_check_cell (sheet, "B4", "number:20131312955");
+  rv_test_check_cell (sheet, "C4", "text:SUPERINTENDENCIA NACIONAL DE ADUANAS Y DE ADMINISTRACIÓN TRIBUTARIA");
+  rv_test_check_cell (sheet, "D4", "date:2026-11-22");
+  rv_test_check_cell (sheet, "E4", "number:1234.5");
+  rv_test_check_cell (sheet, "F4", "boolean:TRUE");
 
-  check_cell (sheet, "B5", "number:20100047218");
-  check_cell (sheet, "C5", "text:BANCO DE CRÉDITO DEL PERÚ");
-  check_cell (sheet, "D5", "date:2026-11-03");
-  check_cell (sheet, "E5", "number:980.25");
+  rv_test_check_cell (sheet, "B5", "number:20100047218");
+  rv_test_check_cell (sheet, "C5", "text:BANCO DE CRÉDITO DEL PERÚ");
+  rv_test_check_cell (sheet, "D5", "date:2026-11-03");
+  rv_test_check_cell (sheet, "E5", "number:980.25");
 
-  check_cell (sheet, "B6", "text:20100070970");
-  check_cell (sheet, "E6", "=number:1960.5");
-  check_cell (sheet, "F6", "boolean:FALSE");
+  rv_test_check_cell (sheet, "B6", "text:20100070970");
+  rv_test_check_cell (sheet, "E6", "=number:1960.5");
+  rv_test_check_cell (sheet, "F6", "boolean:FALSE");
 
-  check_cell (sheet, "B7", "number:10054148289");
-  check_cell (sheet, "C7", "text:PEÑA QUISPE, JOSÉ ÁNGEL");
-  check_cell (sheet, "E7", "number:150");
-  check_cell (sheet, "B8", "number:17155542071");
-  check_cell (sheet, "C8", "text:ASOCIACIÓN CIVIL AÑAY");
-  check_cell (sheet, "B9", "number:20131312956");
-  check_cell (sheet, "E9", "number:10.1");
-  check_cell (sheet, "B10", "text:07654321");
-  check_cell (sheet, "C10", "text:MUÑOZ ÑAHUI, MARÍA");
-  check_cell (sheet, "E10", "number:0.5");
-  check_cell (sheet, "A11", "number:8");
-  check_cell (sheet, "B11", "empty:");
-  check_cell (sheet, "C11", "text:SIN RUC S.R.L.");
-  check_cell (sheet, "B12", "text:RUC: 20131312955");
-  check_cell (sheet, "E12", "number:1000000");
-  check_cell (sheet, "B13", "number:20100047218");
-  check_cell (sheet, "D13", "date:2026-11-21");
+  rv_test_check_cell (sheet, "B7", "number:10054148289");
+  rv_test_check_cell (sheet, "C7", "text:PEÑA QUISPE, JOSÉ ÁNGEL");
+  rv_test_check_cell (sheet, "E7", "number:150");
+  rv_test_check_cell (sheet, "B8", "number:17155542071");
+  rv_test_check_cell (sheet, "C8", "text:ASOCIACIÓN CIVIL AÑAY");
+  rv_test_check_cell (sheet, "B9", "number:20131312956");
+  rv_test_check_cell (sheet, "E9", "number:10.1");
+  rv_test_check_cell (sheet, "B10", "text:07654321");
+  rv_test_check_cell (sheet, "C10", "text:MUÑOZ ÑAHUI, MARÍA");
+  rv_test_check_cell (sheet, "E10", "number:0.5");
+  rv_test_check_cell (sheet, "A11", "number:8");
+  rv_test_check_cell (sheet, "B11", "empty:");
+  rv_test_check_cell (sheet, "C11", "text:SIN RUC S.R.L.");
+  rv_test_check_cell (sheet, "B12", "text:RUC: 20131312955");
+  rv_test_check_cell (sheet, "E12", "number:1000000");
+  rv_test_check_cell (sheet, "B13", "number:20100047218");
+  rv_test_check_cell (sheet, "D13", "date:2026-11-21");
   /* An empty row between data rows still counts. */
-  check_cell (sheet, "A14", "empty:");
-  check_cell (sheet, "F14", "empty:");
-  check_cell (sheet, "A15", "number:11");
-  check_cell (sheet, "B15", "text:20 131 312 955");
-  check_cell (sheet, "C15", "text:Cañete Ñuñoa & Cía.");
-  check_cell (sheet, "D15", "date:2026-11-22 10:15:00");
-  check_cell (sheet, "E15", "number:-45.6");
-  check_cell (sheet, "B16", "number:20100070970");
-  check_cell (sheet, "C16", "text:Línea 1\nLínea 2");
-  check_cell (sheet, "D16", "date:2026-11-30");
-  check_cell (sheet, "E16", "number:3.14159");
-  check_cell (sheet, "F16", "boolean:TRUE");
-  check_cell (sheet, "G16", "empty:");
-  check_cell (sheet, "A17", "empty:");
+  rv_test_check_cell (sheet, "A14", "empty:");
+  rv_test_check_cell (sheet, "F14", "empty:");
+  rv_test_check_cell (sheet, "A15", "number:11");
+  rv_test_check_cell (sheet, "B15", "text:20 131 312 955");
+  rv_test_check_cell (sheet, "C15", "text:Cañete Ñuñoa & Cía.");
+  rv_test_check_cell (sheet, "D15", "date:2026-11-22 10:15:00");
+  rv_test_check_cell (sheet, "E15", "number:-45.6");
+  rv_test_check_cell (sheet, "B16", "number:20100070970");
+  rv_test_check_cell (sheet, "C16", "text:Línea 1\nLínea 2");
+  rv_test_check_cell (sheet, "D16", "date:2026-11-30");
+  rv_test_check_cell (sheet, "E16", "number:3.14159");
+  rv_test_check_cell (sheet, "F16", "boolean:TRUE");
+  rv_test_check_cell (sheet, "G16", "empty:");
+  rv_test_check_cell (sheet, "A17", "empty:");
 
-  sheet = get_sheet (workbook, 2, "Clientes", 6, 4);
-  check_cell (sheet, "C1", "text:Nro. Doc.");
-  check_cell (sheet, "C2", "number:20100047218");
-  check_cell (sheet, "C3", "number:10054148289");
-  check_cell (sheet, "C4", "text:07654321");
-  check_cell (sheet, "A4", "text:Ana Peña");
-  check_cell (sheet, "C5", "number:20131312955");
-  check_cell (sheet, "A6", "text:Cliente sin documento");
-  check_cell (sheet, "C6", "empty:");
+  sheet = rv_test_get_sheet (workbook, 2, "Clientes", 6, 4);
+  rv_test_check_cell (sheet, "C1", "text:Nro. Doc.");
+  rv_test_check_cell (sheet, "C2", "number:20100047218");
+  rv_test_check_cell (sheet, "C3", "number:10054148289");
+  rv_test_check_cell (sheet, "C4", "text:07654321");
+  rv_test_check_cell (sheet, "A4", "text:Ana Peña");
+  rv_test_check_cell (sheet, "C5", "number:20131312955");
+  rv_test_check_cell (sheet, "A6", "text:Cliente sin documento");
+  rv_test_check_cell (sheet, "C6", "empty:");
 }
 
 static void
@@ -375,34 +295,34 @@ test_xlsxwriter (void)
    * sheet is kept. */
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 3);
 
-  sheet = get_sheet (workbook, 0, "Datos", 4, 5);
-  check_cell (sheet, "A1", "text:RUC");
-  check_cell (sheet, "D1", "text:Razón Social");
-  check_cell (sheet, "A2", "number:20131312955");
-  check_cell (sheet, "B2", "date:2026-11-22");
-  check_cell (sheet, "C2", "=number:40262625910");
-  check_cell (sheet, "D2", "text:SUNAT");
-  check_cell (sheet, "E2", "number:1234.5");
-  check_cell (sheet, "A3", "number:20100047218");
-  check_cell (sheet, "B3", "date:2026-01-05 08:30:00");
-  check_cell (sheet, "C3", "=number:40200094436");
-  check_cell (sheet, "D3", "text:Banco de Crédito del Perú");
-  check_cell (sheet, "E3", "number:-0.1");
-  check_cell (sheet, "A4", "number:10054148289");
-  check_cell (sheet, "B4", "boolean:TRUE");
-  check_cell (sheet, "C4", "=text:RUC 10054148289");
-  check_cell (sheet, "D4", "text:ñandú");
-  check_cell (sheet, "E4", "text:SUNAT");
+  sheet = rv_test_get_sheet (workbook, 0, "Datos", 4, 5);
+  rv_test_check_cell (sheet, "A1", "text:RUC");
+  rv_test_check_cell (sheet, "D1", "text:Razón Social");
+  rv_test_check_cell (sheet, "A2", "number:20131312955");
+  rv_test_check_cell (sheet, "B2", "date:2026-11-22");
+  rv_test_check_cell (sheet, "C2", "=number:40262625910");
+  rv_test_check_cell (sheet, "D2", "text:SUNAT");
+  rv_test_check_cell (sheet, "E2", "number:1234.5");
+  rv_test_check_cell (sheet, "A3", "number:20100047218");
+  rv_test_check_cell (sheet, "B3", "date:2026-01-05 08:30:00");
+  rv_test_check_cell (sheet, "C3", "=number:40200094436");
+  rv_test_check_cell (sheet, "D3", "text:Banco de Crédito del Perú");
+  rv_test_check_cell (sheet, "E3", "number:-0.1");
+  rv_test_check_cell (sheet, "A4", "number:10054148289");
+  rv_test_check_cell (sheet, "B4", "boolean:TRUE");
+  rv_test_check_cell (sheet, "C4", "=text:RUC 10054148289");
+  rv_test_check_cell (sheet, "D4", "text:ñandú");
+  rv_test_check_cell (sheet, "E4", "text:SUNAT");
 
-  sheet = get_sheet (workbook, 1, "Escasa", 9, 6);
-  check_cell (sheet, "A1", "text:inicio");
-  check_cell (sheet, "B1", "empty:");
-  check_cell (sheet, "A5", "empty:");
-  check_cell (sheet, "E9", "empty:");
-  check_cell (sheet, "F9", "number:20100070970");
+  sheet = rv_test_get_sheet (workbook, 1, "Escasa", 9, 6);
+  rv_test_check_cell (sheet, "A1", "text:inicio");
+  rv_test_check_cell (sheet, "B1", "empty:");
+  rv_test_check_cell (sheet, "A5", "empty:");
+  rv_test_check_cell (sheet, "E9", "empty:");
+  rv_test_check_cell (sheet, "F9", "number:20100070970");
 
-  sheet = get_sheet (workbook, 2, "Oculta", 1, 1);
-  check_cell (sheet, "A1", "number:17155542071");
+  sheet = rv_test_get_sheet (workbook, 2, "Oculta", 1, 1);
+  rv_test_check_cell (sheet, "A1", "number:17155542071");
 }
 
 static void
@@ -413,64 +333,64 @@ test_crafted (void)
 
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 3);
 
-  sheet = get_sheet (workbook, 0, "Tipos", 8, RV_SHEET_MAX_COLUMNS);
-  check_cell (sheet, "A1", "text:RUC");
-  check_cell (sheet, "B1", "text:Razón Social");
-  check_cell (sheet, "C1", "text:Inline");
+  sheet = rv_test_get_sheet (workbook, 0, "Tipos", 8, RV_SHEET_MAX_COLUMNS);
+  rv_test_check_cell (sheet, "A1", "text:RUC");
+  rv_test_check_cell (sheet, "B1", "text:Razón Social");
+  rv_test_check_cell (sheet, "C1", "text:Inline");
 
   /* Numbers however they are written; styles that are dates and some that only look so. */
-  check_cell (sheet, "A2", "number:20131312955");
-  check_cell (sheet, "B2", "number:20131312955");
-  check_cell (sheet, "C2", "number:1234.5");
-  check_cell (sheet, "D2", "date:2026-11-22");
-  check_cell (sheet, "E2", "date:2026-11-22 10:15:00");
-  check_cell (sheet, "F2", "date:2026-11-22");
-  check_cell (sheet, "G2", "number:46348");
-  check_cell (sheet, "H2", "date:1900-01-01 12:00:00");
-  check_cell (sheet, "I2", "number:0.1");
-  check_cell (sheet, "J2", "number:7");
+  rv_test_check_cell (sheet, "A2", "number:20131312955");
+  rv_test_check_cell (sheet, "B2", "number:20131312955");
+  rv_test_check_cell (sheet, "C2", "number:1234.5");
+  rv_test_check_cell (sheet, "D2", "date:2026-11-22");
+  rv_test_check_cell (sheet, "E2", "date:2026-11-22 10:15:00");
+  rv_test_check_cell (sheet, "F2", "date:2026-11-22");
+  rv_test_check_cell (sheet, "G2", "number:46348");
+  rv_test_check_cell (sheet, "H2", "date:1900-01-01 12:00:00");
+  rv_test_check_cell (sheet, "I2", "number:0.1");
+  rv_test_check_cell (sheet, "J2", "number:7");
 
-  check_cell (sheet, "A3", "=text:RUC 20131312955");
-  check_cell (sheet, "B3", "boolean:TRUE");
-  check_cell (sheet, "C3", "boolean:FALSE");
-  check_cell (sheet, "D3", "=error:#DIV/0!");
-  check_cell (sheet, "E3", "date:2026-11-22T10:15:00");
+  rv_test_check_cell (sheet, "A3", "=text:RUC 20131312955");
+  rv_test_check_cell (sheet, "B3", "boolean:TRUE");
+  rv_test_check_cell (sheet, "C3", "boolean:FALSE");
+  rv_test_check_cell (sheet, "D3", "=error:#DIV/0!");
+  rv_test_check_cell (sheet, "E3", "date:2026-11-22T10:15:00");
   /* A formula never calculated has no value. */
-  check_cell (sheet, "F3", "empty:");
-  check_cell (sheet, "G3", "=number:40262625910");
-  check_cell (sheet, "H3", "=date:2026-11-22");
+  rv_test_check_cell (sheet, "F3", "empty:");
+  rv_test_check_cell (sheet, "G3", "=number:40262625910");
+  rv_test_check_cell (sheet, "H3", "=date:2026-11-22");
 
   /* Rich text without its phonetic runs; escapes undone; spaces kept. */
-  check_cell (sheet, "A4", "text:Rico inline");
-  check_cell (sheet, "B4", "text:東京");
-  check_cell (sheet, "C4", "text:Línea 1\r\nLínea 2");
-  check_cell (sheet, "D4", "empty:");
-  check_cell (sheet, "E4", "text:  espacios  ");
-  check_cell (sheet, "F4", "text:20100070970");
-  check_cell (sheet, "G4", "text:a_x0041_b");
-  check_cell (sheet, "H4", "=date:2026-11-23");
+  rv_test_check_cell (sheet, "A4", "text:Rico inline");
+  rv_test_check_cell (sheet, "B4", "text:東京");
+  rv_test_check_cell (sheet, "C4", "text:Línea 1\r\nLínea 2");
+  rv_test_check_cell (sheet, "D4", "empty:");
+  rv_test_check_cell (sheet, "E4", "text:  espacios  ");
+  rv_test_check_cell (sheet, "F4", "text:20100070970");
+  rv_test_check_cell (sheet, "G4", "text:a_x0041_b");
+  rv_test_check_cell (sheet, "H4", "=date:2026-11-23");
 
-  check_cell (sheet, "A5", "empty:");
-  check_cell (sheet, "A6", "number:1");
-  check_cell (sheet, "XFD6", "text:última");
-  check_cell (sheet, "A8", "text:Fusionada");
-  check_cell (sheet, "B8", "empty:");
-  check_cell (sheet, "A9", "empty:");
+  rv_test_check_cell (sheet, "A5", "empty:");
+  rv_test_check_cell (sheet, "A6", "number:1");
+  rv_test_check_cell (sheet, "XFD6", "text:última");
+  rv_test_check_cell (sheet, "A8", "text:Fusionada");
+  rv_test_check_cell (sheet, "B8", "empty:");
+  rv_test_check_cell (sheet, "A9", "empty:");
 
-  sheet = get_sheet (workbook, 1, "Oculta", 2, 1);
-  check_cell (sheet, "A1", "text:oculta");
-  check_cell (sheet, "A2", "number:17155542071");
+  sheet = rv_test_get_sheet (workbook, 1, "Oculta", 2, 1);
+  rv_test_check_cell (sheet, "A1", "text:oculta");
+  rv_test_check_cell (sheet, "A2", "number:17155542071");
 
-  sheet = get_sheet (workbook, 2, "Sin r", 6, 6);
-  check_cell (sheet, "A1", "text:a");
-  check_cell (sheet, "B1", "number:1");
-  check_cell (sheet, "C1", "empty:");
-  check_cell (sheet, "E1", "number:5");
-  check_cell (sheet, "F1", "number:6");
-  check_cell (sheet, "A2", "number:2");
-  check_cell (sheet, "A3", "empty:");
-  check_cell (sheet, "A5", "number:5");
-  check_cell (sheet, "A6", "number:6");
+  sheet = rv_test_get_sheet (workbook, 2, "Sin r", 6, 6);
+  rv_test_check_cell (sheet, "A1", "text:a");
+  rv_test_check_cell (sheet, "B1", "number:1");
+  rv_test_check_cell (sheet, "C1", "empty:");
+  rv_test_check_cell (sheet, "E1", "number:5");
+  rv_test_check_cell (sheet, "F1", "number:6");
+  rv_test_check_cell (sheet, "A2", "number:2");
+  rv_test_check_cell (sheet, "A3", "empty:");
+  rv_test_check_cell (sheet, "A5", "number:5");
+  rv_test_check_cell (sheet, "A6", "number:6");
 }
 
 static void
@@ -480,11 +400,11 @@ test_date_1904 (void)
   RvSheet *sheet;
 
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 1);
-  sheet = get_sheet (workbook, 0, "Fechas", 4, 1);
-  check_cell (sheet, "A1", "text:Fecha");
-  check_cell (sheet, "A2", "date:2026-11-23");
-  check_cell (sheet, "A3", "date:1904-01-01");
-  check_cell (sheet, "A4", "date:2026-11-23 12:00:00");
+  sheet = rv_test_get_sheet (workbook, 0, "Fechas", 4, 1);
+  rv_test_check_cell (sheet, "A1", "text:Fecha");
+  rv_test_check_cell (sheet, "A2", "date:2026-11-23");
+  rv_test_check_cell (sheet, "A3", "date:1904-01-01");
+  rv_test_check_cell (sheet, "A4", "date:2026-11-23 12:00:00");
 }
 
 static void
@@ -532,7 +452,7 @@ test_generated (void)
       g_assert_no_error (error);
       g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 1);
       g_assert_cmpuint (rv_sheet_get_n_rows (rv_workbook_get_sheet (workbook, 0)), ==, cases[i].n_rows);
-      check_cell (rv_workbook_get_sheet (workbook, 0), cases[i].reference, cases[i].expected);
+      rv_test_check_cell (rv_workbook_get_sheet (workbook, 0), cases[i].reference, cases[i].expected);
     }
 
   g_unlink (path);
@@ -543,8 +463,8 @@ test_generated (void)
 static void
 test_read_file (void)
 {
-  g_autofree char *path = fixture ("sheets", "suppliers.xlsx");
-  g_autofree char *bad = fixture ("bad", "xlsx-cut-sheet.xlsx");
+  g_autofree char *path = rv_test_fixture ("sheets", "suppliers.xlsx");
+  g_autofree char *bad = rv_test_fixture ("bad", "xlsx-cut-sheet.xlsx");
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
   Progress progress = { 0 };
@@ -554,7 +474,7 @@ test_read_file (void)
   g_assert_cmpint (rv_workbook_get_format (workbook), ==, RV_FILE_FORMAT_XLSX);
   g_assert_cmpstr (rv_workbook_get_file_name (workbook), ==, "suppliers.xlsx");
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 3);
-  check_cell (rv_workbook_get_sheet (workbook, 1), "B4", "number:20131312955");
+  rv_test_check_cell (rv_workbook_get_sheet (workbook, 1), "B4", "number:20131312955");
   g_assert_cmpfloat (progress.last, ==, 1.0);
   g_assert_false (progress.backwards);
   g_clear_object (&workbook);
@@ -582,7 +502,7 @@ test_sniff (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *path = fixture (cases[i].folder, cases[i].name);
+      g_autofree char *path = rv_test_fixture (cases[i].folder, cases[i].name);
       g_autoptr(GError) error = NULL;
       g_autofree char *what = NULL;
 
@@ -606,7 +526,7 @@ test_sniff_bad (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *path = fixture ("bad", cases[i].name);
+      g_autofree char *path = rv_test_fixture ("bad", cases[i].name);
       g_autoptr(GError) error = NULL;
 
       g_assert_cmpint (rv_sheet_sniff_format (path, NULL, &error), ==, RV_FILE_FORMAT_UNKNOWN);
@@ -633,7 +553,7 @@ read_bad_files_quietly (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *bad = fixture ("bad", names[i]);
+      g_autofree char *bad = rv_test_fixture ("bad", names[i]);
       g_autoptr(RvWorkbook) refused = NULL;
       g_autoptr(GError) bad_error = NULL;
 
@@ -805,26 +725,26 @@ test_large (void)
   g_test_message ("20,000 rows in %.3f s, %u progress reports",
                   (g_get_monotonic_time () - start) / 1e6, progress.calls);
 
-  sheet = get_sheet (workbook, 0, "Hoja1", 20000, 10);
-  check_cell (sheet, "A1", "number:1");
-  check_cell (sheet, "B1", "number:20100000001");
-  check_cell (sheet, "C1", "text:Proveedor 1");
-  check_cell (sheet, "D1", "date:2025-12-10");
-  check_cell (sheet, "E1", "number:1.25");
-  check_cell (sheet, "F1", "boolean:TRUE");
-  check_cell (sheet, "G1", "text:g1");
-  check_cell (sheet, "H1", "=text:h1");
-  check_cell (sheet, "I1", "number:-1");
-  check_cell (sheet, "J1", "error:#N/A");
-  check_cell (sheet, "A12345", "number:12345");
-  check_cell (sheet, "B12345", "number:20100012345");
-  check_cell (sheet, "C12345", "text:Proveedor 12345");
-  check_cell (sheet, "F12345", "boolean:TRUE");
-  check_cell (sheet, "A20000", "number:20000");
-  check_cell (sheet, "B20000", "number:20100020000");
-  check_cell (sheet, "C20000", "text:Proveedor 20000");
-  check_cell (sheet, "F20000", "boolean:FALSE");
-  check_cell (sheet, "J20000", "error:#N/A");
+  sheet = rv_test_get_sheet (workbook, 0, "Hoja1", 20000, 10);
+  rv_test_check_cell (sheet, "A1", "number:1");
+  rv_test_check_cell (sheet, "B1", "number:20100000001");
+  rv_test_check_cell (sheet, "C1", "text:Proveedor 1");
+  rv_test_check_cell (sheet, "D1", "date:2025-12-10");
+  rv_test_check_cell (sheet, "E1", "number:1.25");
+  rv_test_check_cell (sheet, "F1", "boolean:TRUE");
+  rv_test_check_cell (sheet, "G1", "text:g1");
+  rv_test_check_cell (sheet, "H1", "=text:h1");
+  rv_test_check_cell (sheet, "I1", "number:-1");
+  rv_test_check_cell (sheet, "J1", "error:#N/A");
+  rv_test_check_cell (sheet, "A12345", "number:12345");
+  rv_test_check_cell (sheet, "B12345", "number:20100012345");
+  rv_test_check_cell (sheet, "C12345", "text:Proveedor 12345");
+  rv_test_check_cell (sheet, "F12345", "boolean:TRUE");
+  rv_test_check_cell (sheet, "A20000", "number:20000");
+  rv_test_check_cell (sheet, "B20000", "number:20100020000");
+  rv_test_check_cell (sheet, "C20000", "text:Proveedor 20000");
+  rv_test_check_cell (sheet, "F20000", "boolean:FALSE");
+  rv_test_check_cell (sheet, "J20000", "error:#N/A");
 
   /* Reported every 1,000 rows at least, never backwards. */
   g_assert_cmpuint (progress.calls, >=, 20);
@@ -972,15 +892,15 @@ test_references (void)
 
   workbook = read_xlsx (path, &error);
   g_assert_no_error (error);
-  sheet = get_sheet (workbook, 0, "Hoja1", 2, 9);
-  check_cell (sheet, "B2", "text:A&B ñ中");
-  check_cell (sheet, "C2", "text:A&B ñ");
-  check_cell (sheet, "D2", "text:<b>&amp;</b>");
-  check_cell (sheet, "E2", "text:abc");
-  check_cell (sheet, "F2", "number:12");
-  check_cell (sheet, "G2", "number:2");
-  check_cell (sheet, "H2", "number:3");
-  check_cell (sheet, "I2", "=text:<>\"'");
+  sheet = rv_test_get_sheet (workbook, 0, "Hoja1", 2, 9);
+  rv_test_check_cell (sheet, "B2", "text:A&B ñ中");
+  rv_test_check_cell (sheet, "C2", "text:A&B ñ");
+  rv_test_check_cell (sheet, "D2", "text:<b>&amp;</b>");
+  rv_test_check_cell (sheet, "E2", "text:abc");
+  rv_test_check_cell (sheet, "F2", "number:12");
+  rv_test_check_cell (sheet, "G2", "number:2");
+  rv_test_check_cell (sheet, "H2", "number:3");
+  rv_test_check_cell (sheet, "I2", "=text:<>\"'");
 
   /* The message quotes a reference as the file means it, "&" and all. */
   write_xlsx_with_strings (path,
@@ -1041,28 +961,28 @@ test_numbers (void)
 
   workbook = read_xlsx (path, &error);
   g_assert_no_error (error);
-  read = get_sheet (workbook, 0, "Hoja1", 2, G_N_ELEMENTS (cases));
+  read = rv_test_get_sheet (workbook, 0, "Hoja1", 2, G_N_ELEMENTS (cases));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *letters = rv_sheet_column_letter (i);
       g_autofree char *reference = g_strconcat (letters, "1", NULL);
 
-      check_cell (read, reference, cases[i].expected);
+      rv_test_check_cell (read, reference, cases[i].expected);
     }
   for (guint i = 0; i < 2; i++)
     {
       const char *letters[] = { "A", "G" };
       g_autofree char *a = g_strconcat (letters[i], "2", NULL);
 
-      check_cell (read, a, "date:2026-11-22");
+      rv_test_check_cell (read, a, "date:2026-11-22");
     }
-  check_cell (read, "B2", "date:2026-11-22 12:00:00");
-  check_cell (read, "C2", "date:1900-02-29");
-  check_cell (read, "D2", "number:3000000");
-  check_cell (read, "E2", "number:-1");
-  check_cell (read, "F2", "date:2026-11-23");
-  check_cell (read, "H2", "date:2026-11-22 12:00:00");
-  check_cell (read, "L2", "date:2026-11-23");
+  rv_test_check_cell (read, "B2", "date:2026-11-22 12:00:00");
+  rv_test_check_cell (read, "C2", "date:1900-02-29");
+  rv_test_check_cell (read, "D2", "number:3000000");
+  rv_test_check_cell (read, "E2", "number:-1");
+  rv_test_check_cell (read, "F2", "date:2026-11-23");
+  rv_test_check_cell (read, "H2", "date:2026-11-22 12:00:00");
+  rv_test_check_cell (read, "L2", "date:2026-11-23");
 
   g_unlink (path);
   g_rmdir (dir);
@@ -1103,7 +1023,7 @@ test_long_shared_string (void)
   g_assert_cmpuint (strlen (rv_sheet_get_text (rv_workbook_get_sheet (read, 0), 0, 0)), ==,
                     RV_SHEET_MAX_CELL_BYTES);
   g_assert_cmpint (rv_sheet_get_text (rv_workbook_get_sheet (read, 0), 0, 0)[0], ==, 'b');
-  check_cell (rv_workbook_get_sheet (read, 0), "B1", "text:RUC");
+  rv_test_check_cell (rv_workbook_get_sheet (read, 0), "B1", "text:RUC");
 
   g_string_assign (sheet, "<worksheet><sheetData><row><c t=\"s\"><v>0</v></c></row></sheetData></worksheet>");
   write_zip (path, "xl/workbook.xml", workbook, "xl/_rels/workbook.xml.rels", rels,

@@ -1,0 +1,164 @@
+/* rv-test-sheet.c
+ *
+ * Copyright 2026 The RUC Validator authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <http://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "rv-test-sheet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+/**
+ * rv_test_fixture:
+ * @folder: a folder of tests/fixtures/
+ * @name: a file in it
+ *
+ * Returns: (transfer full): the fixture's path
+ */
+char *
+rv_test_fixture (const char *folder,
+                 const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "fixtures", folder, name, NULL);
+}
+
+/**
+ * rv_test_read:
+ *
+ * Reads @path with @reader alone, as rv_sheet_read_file() would after sniffing.
+ *
+ * Returns: (transfer full): the workbook, or %NULL with @error set
+ */
+RvWorkbook *
+rv_test_read (RvTestReader     reader,
+              RvFileFormat     format,
+              const char      *path,
+              GCancellable    *cancellable,
+              RvReadProgress   progress,
+              gpointer         progress_data,
+              GError         **error)
+{
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autofree char *display_name = g_path_get_basename (path);
+  RvReadContext ctx = { 0 };
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+
+  ctx.path = path;
+  ctx.display_name = display_name;
+  ctx.file_size = st.st_size;
+  ctx.cancellable = cancellable;
+  ctx.progress = progress;
+  ctx.progress_data = progress_data;
+
+  workbook = rv_workbook_new (display_name, format);
+  if (!reader (&ctx, workbook, error))
+    return NULL;
+  return g_steal_pointer (&workbook);
+}
+
+/**
+ * rv_test_check_cell:
+ * @sheet: a sheet
+ * @reference: a cell, "B7"
+ * @expected: its kind and text, "number:20131312955"; "=" first for a formula
+ *
+ * Compares "B7 number:20131312955" strings, so that a failure shows where and what.
+ */
+void
+rv_test_check_cell (RvSheet    *sheet,
+                    const char *reference,
+                    const char *expected)
+{
+  g_autofree char *want = g_strdup_printf ("%s %s", reference, expected);
+  g_autofree char *letters = NULL;
+  g_autofree char *got = NULL;
+  GEnumClass *kinds = g_type_class_ref (RV_TYPE_CELL_KIND);
+  const char *digits = reference;
+  guint column;
+  RvCell cell;
+
+  while (g_ascii_isalpha (*digits))
+    digits++;
+  letters = g_strndup (reference, digits - reference);
+  g_assert_true (rv_sheet_parse_column (letters, &column));
+  g_assert_true (g_ascii_isdigit (*digits));
+  rv_sheet_get_cell (sheet, atoi (digits) - 1, column, &cell);
+
+  got = g_strdup_printf ("%s %s%s:%s", reference, cell.formula ? "=" : "",
+                         g_enum_get_value (kinds, cell.kind)->value_nick, cell.text);
+  g_type_class_unref (kinds);
+
+  g_assert_cmpstr (got, ==, want);
+}
+
+/**
+ * rv_test_get_sheet:
+ *
+ * Returns: (transfer none): sheet @index of @workbook, after checking its name and size
+ */
+RvSheet *
+rv_test_get_sheet (RvWorkbook *workbook,
+                   guint       index,
+                   const char *name,
+                   guint       n_rows,
+                   guint       n_columns)
+{
+  RvSheet *sheet;
+
+  g_assert_cmpuint (index, <, rv_workbook_get_n_sheets (workbook));
+  sheet = rv_workbook_get_sheet (workbook, index);
+  g_assert_cmpstr (rv_sheet_get_name (sheet), ==, name);
+  g_assert_cmpuint (rv_sheet_get_n_rows (sheet), ==, n_rows);
+  g_assert_cmpuint (rv_sheet_get_n_columns (sheet), ==, n_columns);
+  return sheet;
+}
+
+/**
+ * rv_test_check_refused:
+ *
+ * Reads @path with @reader and checks the error, its code, that its message names the
+ * file (and holds @message_part, when given), and that the refusal was quick.
+ */
+void
+rv_test_check_refused (RvTestReader  reader,
+                       RvFileFormat  format,
+                       const char   *path,
+                       GQuark        domain,
+                       int           code,
+                       const char   *message_part)
+{
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  gint64 start = g_get_monotonic_time ();
+
+  workbook = rv_test_read (reader, format, path, NULL, NULL, NULL, &error);
+  g_test_message ("%s: %s", name, error != NULL ? error->message : "(read)");
+  g_assert_error (error, domain, code);
+  g_assert_null (workbook);
+  g_assert_nonnull (strstr (error->message, name));
+  if (message_part != NULL)
+    g_assert_nonnull (strstr (error->message, message_part));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, RV_TEST_QUICKLY_US);
+}
