@@ -1616,7 +1616,7 @@ keep_cell (guint16       type,
 
 /* Copies the records of the stream from @start to @end that sit at the top level of their
  * substream (not those of a chart inside a sheet, whose EOF FreeXL would take for the
- * sheet's), leaving out DIMENSION records and the cell records keep_cell() refuses. Returns
+ * sheet's), keeping of a sheet only its BOF, EOF and the cell records keep_cell() takes. Returns
  * whether the last record copied was an EOF. */
 static gboolean
 copy_substream (Reader     *reader,
@@ -1643,8 +1643,13 @@ copy_substream (Reader     *reader,
       else if (type == BIFF_EOF && depth > 0)
         depth--;
 
+      /* Of a sheet, FreeXL needs its BOF, EOF and cells; anything else is left out, as
+       * FreeXL obeys records where they do not belong: a BOUNDSHEET in a sheet (whose
+       * range a crafted file makes overlap the globals) adds a sheet that never gets a
+       * DIMENSION, and FreeXL's second pass then leaks a sheet's cells for it.
+       */
       if (!keep ||
-          (!globals && type == BIFF_DIMENSION) ||
+          (!globals && type != BIFF_BOF && type != BIFF_EOF && !is_cell_record (type)) ||
           (!globals && is_cell_record (type) &&
            !keep_cell (type, reader->record, length, written, n_columns)))
         continue;
@@ -1680,7 +1685,12 @@ write_stream_copy (Reader   *reader,
   guint8 bof[16] = { 0 };
 
   w->fd = fd;
-  copy_substream (reader, w, 0, reader->globals_end, TRUE, 0, 0);
+  /* FreeXL selects a sheet only at a BOF that follows an EOF: without one after the
+   * globals, no sheet is selected, their DIMENSION records go unread, and FreeXL's second
+   * pass reallocates (and leaks) one sheet's cells for each of them.
+   */
+  if (!copy_substream (reader, w, 0, reader->globals_end, TRUE, 0, 0))
+    copy_record (w, BIFF_EOF, eof, 0);
 
   put_le16 (bof, reader->biff8 ? 0x0600 : 0x0500);
   put_le16 (bof + 2, 0x0010);
