@@ -57,4 +57,6 @@ void        rv_test_check_refused (RvTestReader     reader,
                                    int              code,
                                    const char      *message_part);
 
+void        rv_test_check_suppliers (RvWorkbook    *workbook);
+
 G_END_DECLS

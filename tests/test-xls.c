@@ -29,6 +29,7 @@
 #include <gsf/gsf.h>
 
 #include "rv-sheet-reader-private.h"
+#include "rv-test-sheet.h"
 
 /* The XLS reader, called directly with a context of our own (as rv_sheet_read_file()
  * would call it), on the workbooks of fixtures/xls/ (made by make-fixtures.sh) and on
@@ -803,55 +804,20 @@ test_missing (void)
 }
 
 /* The shared master (fixtures/sheets/suppliers.fods) as LibreOffice writes it in XLS: the
- * XLSX and ODS readers read the same cells from the same master. */
+ * same cells as the XLSX and ODS readers read from the same master. */
 static void
 test_suppliers (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "sheets",
-                                                 "suppliers.xls", NULL);
+  g_autofree char *path = rv_test_fixture ("sheets", "suppliers.xls");
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  RvSheet *suppliers;
-  RvSheet *clients;
   Reading reading;
-  RvCell cell;
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("fixtures/sheets/suppliers.xls not made yet");
-      return;
-    }
 
   workbook = read_xls (&reading, path, &error);
   g_assert_no_error (error);
   reading_clear (&reading);
 
-  g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 3);
-  g_assert_cmpstr (rv_sheet_get_name (rv_workbook_get_sheet (workbook, 0)), ==, "Notas");
-  suppliers = rv_workbook_get_sheet (workbook, 1);
-  clients = rv_workbook_get_sheet (workbook, 2);
-  g_assert_cmpstr (rv_sheet_get_name (suppliers), ==, "Proveedores");
-  g_assert_cmpstr (rv_sheet_get_name (clients), ==, "Clientes");
-
-  g_assert_cmpuint (rv_sheet_get_n_rows (suppliers), ==, 16);
-  g_assert_cmpuint (rv_sheet_get_n_columns (suppliers), ==, 6);
-  assert_cell (suppliers, 0, 0, RV_CELL_TEXT, FALSE, "REPORTE DE PROVEEDORES");
-  assert_cell (suppliers, 2, 1, RV_CELL_TEXT, FALSE, "R.U.C.");
-  assert_cell (suppliers, 3, 1, RV_CELL_NUMBER, FALSE, "20131312955");
-  assert_cell (suppliers, 3, 3, RV_CELL_DATE, FALSE, "2026-11-22");
-  assert_cell (suppliers, 3, 5, RV_CELL_BOOLEAN, FALSE, "TRUE");
-  assert_cell (suppliers, 5, 1, RV_CELL_TEXT, FALSE, "20100070970");
-  assert_cell (suppliers, 5, 4, RV_CELL_NUMBER, TRUE, "1960.5");
-  assert_cell (suppliers, 6, 2, RV_CELL_TEXT, FALSE, "PEÑA QUISPE, JOSÉ ÁNGEL");
-  assert_cell (suppliers, 9, 1, RV_CELL_TEXT, FALSE, "07654321");
-  g_assert_false (rv_sheet_get_cell (suppliers, 13, 0, &cell));
-  assert_cell (suppliers, 14, 1, RV_CELL_TEXT, FALSE, "20 131 312 955");
-  assert_cell (suppliers, 14, 3, RV_CELL_DATE, FALSE, "2026-11-22 10:15:00");
-  assert_cell (suppliers, 14, 4, RV_CELL_NUMBER, FALSE, "-45.6");
-  assert_cell (suppliers, 15, 2, RV_CELL_TEXT, FALSE, "Línea 1\nLínea 2");
-
-  assert_cell (clients, 1, 2, RV_CELL_NUMBER, FALSE, "20100047218");
-  assert_cell (clients, 3, 2, RV_CELL_TEXT, FALSE, "07654321");
+  rv_test_check_suppliers (workbook);
 }
 
 int
