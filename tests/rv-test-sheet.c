@@ -27,6 +27,51 @@
 
 #include <glib/gstdio.h>
 
+static void
+reading_progress_cb (double   fraction,
+                     gpointer user_data)
+{
+  RvTestReading *reading = user_data;
+
+  g_array_append_val (reading->fractions, fraction);
+  if (reading->cancel_at > 0 && fraction >= reading->cancel_at)
+    g_cancellable_cancel (reading->ctx.cancellable);
+}
+
+/**
+ * rv_test_reading_init:
+ * @reading: (out caller-allocates): the context to set up
+ * @path: the file
+ *
+ * Sets up a read context over @path whose progress is recorded in @reading->fractions.
+ */
+void
+rv_test_reading_init (RvTestReading *reading,
+                      const char    *path)
+{
+  GStatBuf st;
+
+  memset (reading, 0, sizeof *reading);
+  reading->path = g_strdup (path);
+  reading->display_name = g_path_get_basename (path);
+  reading->fractions = g_array_new (FALSE, FALSE, sizeof (double));
+
+  reading->ctx.path = reading->path;
+  reading->ctx.display_name = reading->display_name;
+  reading->ctx.file_size = g_stat (path, &st) == 0 ? st.st_size : 0;
+  reading->ctx.progress = reading_progress_cb;
+  reading->ctx.progress_data = reading;
+}
+
+void
+rv_test_reading_clear (RvTestReading *reading)
+{
+  g_clear_object (&reading->ctx.cancellable);
+  g_clear_pointer (&reading->fractions, g_array_unref);
+  g_clear_pointer (&reading->path, g_free);
+  g_clear_pointer (&reading->display_name, g_free);
+}
+
 /**
  * rv_test_fixture:
  * @folder: a folder of tests/fixtures/

@@ -33,6 +33,19 @@ typedef gboolean (*RvTestReader) (RvReadContext  *ctx,
                                   RvWorkbook     *workbook,
                                   GError        **error);
 
+/* A reader's context over a file, recording progress; cancels past @cancel_at (if > 0). */
+typedef struct
+{
+  RvReadContext  ctx;
+  char          *path;
+  char          *display_name;
+  GArray        *fractions;    /* double: what progress reported */
+  double         cancel_at;    /* cancel once progress passes this, if above 0 */
+} RvTestReading;
+
+void        rv_test_reading_init  (RvTestReading   *reading,
+                                   const char      *path);
+void        rv_test_reading_clear (RvTestReading   *reading);
 char       *rv_test_fixture       (const char      *folder,
                                    const char      *name);
 RvWorkbook *rv_test_read          (RvTestReader     reader,

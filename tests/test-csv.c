@@ -28,6 +28,7 @@
 #include <glib/gstdio.h>
 
 #include "rv-sheet-reader-private.h"
+#include "rv-test-sheet.h"
 
 /* The CSV reader, called directly with a context of our own (as rv_sheet_read_file()
  * would call it), on the files of fixtures/csv/ (made by make-fixtures.py: one supplier
@@ -35,14 +36,6 @@
  * a temporary folder: large ones, damaged ones, and ones that pin down one rule each.
  */
 
-typedef struct
-{
-  RvReadContext  ctx;
-  char          *path;
-  char          *display_name;
-  GArray        *fractions;    /* double: what progress reported */
-  double         cancel_at;    /* cancel once progress passes this, if above 0 */
-} Reading;
 
 /* A temporary folder for the files a test writes. */
 typedef struct
@@ -93,48 +86,10 @@ write_file (Fixture    *fixture,
   return g_steal_pointer (&path);
 }
 
-static void
-progress_cb (double   fraction,
-             gpointer user_data)
-{
-  Reading *reading = user_data;
-
-  g_array_append_val (reading->fractions, fraction);
-  if (reading->cancel_at > 0 && fraction >= reading->cancel_at)
-    g_cancellable_cancel (reading->ctx.cancellable);
-}
-
-static void
-reading_init (Reading    *reading,
-              const char *path)
-{
-  GStatBuf st;
-
-  memset (reading, 0, sizeof *reading);
-  reading->path = g_strdup (path);
-  reading->display_name = g_path_get_basename (path);
-  reading->fractions = g_array_new (FALSE, FALSE, sizeof (double));
-
-  reading->ctx.path = reading->path;
-  reading->ctx.display_name = reading->display_name;
-  reading->ctx.file_size = g_stat (path, &st) == 0 ? st.st_size : 0;
-  reading->ctx.progress = progress_cb;
-  reading->ctx.progress_data = reading;
-}
-
-static void
-reading_clear (Reading *reading)
-{
-  g_clear_object (&reading->ctx.cancellable);
-  g_clear_pointer (&reading->fractions, g_array_unref);
-  g_clear_pointer (&reading->path, g_free);
-  g_clear_pointer (&reading->display_name, g_free);
-}
-
 /* Reads @reading's file with the CSV reader: the workbook, or NULL with @error set and
  * no sheet added. */
 static RvWorkbook *
-read_csv (Reading  *reading,
+read_csv (RvTestReading  *reading,
           GError  **error)
 {
   g_autoptr(RvWorkbook) workbook = NULL;
@@ -155,12 +110,12 @@ read_path (const char *path)
 {
   g_autoptr(GError) error = NULL;
   RvWorkbook *workbook;
-  Reading reading;
+  RvTestReading reading;
 
-  reading_init (&reading, path);
+  rv_test_reading_init (&reading, path);
   workbook = read_csv (&reading, &error);
   g_assert_no_error (error);
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
   return workbook;
 }
 
@@ -192,14 +147,14 @@ read_path_fails (const char *path,
   g_autoptr(GError) error = NULL;
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autofree char *display_name = g_path_get_basename (path);
-  Reading reading;
+  RvTestReading reading;
 
-  reading_init (&reading, path);
+  rv_test_reading_init (&reading, path);
   workbook = read_csv (&reading, &error);
   g_assert_null (workbook);
   g_assert_error (error, domain, code);
   g_assert_nonnull (strstr (error->message, display_name));
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
   return g_strdup (error->message);
 }
 
@@ -707,10 +662,10 @@ test_progress (Fixture       *fixture,
   g_autofree char *path = write_large (fixture);
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Reading reading;
+  RvTestReading reading;
   double last = 0.0;
 
-  reading_init (&reading, path);
+  rv_test_reading_init (&reading, path);
   workbook = read_csv (&reading, &error);
   g_assert_no_error (error);
 
@@ -725,7 +680,7 @@ test_progress (Fixture       *fixture,
     }
   g_assert_cmpfloat (last, <=, 1.0);
   g_assert_cmpfloat (last, >, 0.99);
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
 }
 
 static void
@@ -735,20 +690,20 @@ test_cancel (Fixture       *fixture,
   g_autofree char *path = write_large (fixture);
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Reading reading;
+  RvTestReading reading;
 
   /* Cancelled before it starts. */
-  reading_init (&reading, path);
+  rv_test_reading_init (&reading, path);
   reading.ctx.cancellable = g_cancellable_new ();
   g_cancellable_cancel (reading.ctx.cancellable);
   workbook = read_csv (&reading, &error);
   g_assert_null (workbook);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
   g_clear_error (&error);
 
   /* Cancelled half-way. */
-  reading_init (&reading, path);
+  rv_test_reading_init (&reading, path);
   reading.ctx.cancellable = g_cancellable_new ();
   reading.cancel_at = 0.5;
   workbook = read_csv (&reading, &error);
@@ -756,7 +711,7 @@ test_cancel (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpfloat (g_array_index (reading.fractions, double, reading.fractions->len - 1),
                      <, 0.7);
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
 }
 
 /* Bad files */
@@ -811,13 +766,13 @@ test_bad_huge_quoted (Fixture       *fixture,
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  Reading reading;
+  RvTestReading reading;
 
   while (text->len < 8 * 1024 * 1024)
     g_string_append (text, "20131312955;SUNAT\n");
   path = write_file (fixture, "open-quote.csv", text->str, text->len);
 
-  reading_init (&reading, path);
+  rv_test_reading_init (&reading, path);
   workbook = read_csv (&reading, &error);
   g_assert_null (workbook);
   g_assert_error (error, RV_SHEET_ERROR, RV_SHEET_ERROR_TOO_LARGE);
@@ -825,7 +780,7 @@ test_bad_huge_quoted (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "line 2"));
   g_assert_cmpfloat (g_array_index (reading.fractions, double, reading.fractions->len - 1),
                      <, 0.1);
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
 }
 
 /* A long line with no line end: bounded, whatever it holds. */
@@ -921,15 +876,15 @@ test_bad_random (Fixture       *fixture,
       g_autofree char *path = NULL;
       guint length = g_test_rand_int_range (0, 3000);
       RvSheet *sheet;
-      Reading reading;
+      RvTestReading reading;
 
       for (guint i = 0; i < length; i++)
         g_string_append_c (text, alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)]);
       path = write_file (fixture, "random.csv", text->str, text->len);
 
-      reading_init (&reading, path);
+      rv_test_reading_init (&reading, path);
       workbook = read_csv (&reading, &error);
-      reading_clear (&reading);
+      rv_test_reading_clear (&reading);
       if (workbook == NULL)
         {
           g_assert_true (error->domain == RV_SHEET_ERROR);

@@ -37,62 +37,16 @@
  * workbooks written record by record.
  */
 
-typedef struct
-{
-  RvReadContext  ctx;
-  char          *path;
-  char          *display_name;
-  GArray        *fractions;    /* double: what progress reported */
-  double         cancel_at;    /* cancel once progress passes this, if above 0 */
-} Reading;
-
-static void
-progress_cb (double   fraction,
-             gpointer user_data)
-{
-  Reading *reading = user_data;
-
-  g_array_append_val (reading->fractions, fraction);
-  if (reading->cancel_at > 0 && fraction >= reading->cancel_at)
-    g_cancellable_cancel (reading->ctx.cancellable);
-}
-
-static void
-reading_init (Reading    *reading,
-              const char *path)
-{
-  GStatBuf st;
-
-  memset (reading, 0, sizeof *reading);
-  reading->path = g_strdup (path);
-  reading->display_name = g_path_get_basename (path);
-  reading->fractions = g_array_new (FALSE, FALSE, sizeof (double));
-
-  reading->ctx.path = reading->path;
-  reading->ctx.display_name = reading->display_name;
-  reading->ctx.file_size = g_stat (path, &st) == 0 ? st.st_size : 0;
-  reading->ctx.progress = progress_cb;
-  reading->ctx.progress_data = reading;
-}
-
-static void
-reading_clear (Reading *reading)
-{
-  g_clear_object (&reading->ctx.cancellable);
-  g_clear_pointer (&reading->fractions, g_array_unref);
-  g_clear_pointer (&reading->path, g_free);
-  g_clear_pointer (&reading->display_name, g_free);
-}
 
 /* Reads @path with the XLS reader; the workbook, or NULL with @error set. */
 static RvWorkbook *
-read_xls (Reading     *reading,
+read_xls (RvTestReading     *reading,
           const char  *path,
           GError     **error)
 {
   g_autoptr(RvWorkbook) workbook = NULL;
 
-  reading_init (reading, path);
+  rv_test_reading_init (reading, path);
   workbook = rv_workbook_new (reading->display_name, RV_FILE_FORMAT_XLS);
   if (!_rv_xls_read (&reading->ctx, workbook, error))
     {
@@ -108,12 +62,12 @@ read_fixture (const char *name)
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "xls", name, NULL);
   g_autoptr(GError) error = NULL;
   RvWorkbook *workbook;
-  Reading reading;
+  RvTestReading reading;
 
   workbook = read_xls (&reading, path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (workbook);
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
   return workbook;
 }
 
@@ -127,7 +81,7 @@ assert_read_fails (const char *path,
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *basename = g_path_get_basename (path);
-  Reading reading;
+  RvTestReading reading;
 
   workbook = read_xls (&reading, path, &error);
   g_assert_null (workbook);
@@ -136,7 +90,7 @@ assert_read_fails (const char *path,
   g_assert_nonnull (strstr (error->message, basename));
   /* One sentence: no line breaks, no reason glued on twice. */
   g_assert_null (strchr (error->message, '\n'));
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
   return g_strdup (error->message);
 }
 
@@ -432,7 +386,7 @@ test_progress (void)
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
   RvSheet *sheet;
-  Reading reading;
+  RvTestReading reading;
   double last = 0;
 
   workbook = read_xls (&reading, path, &error);
@@ -455,7 +409,7 @@ test_progress (void)
     }
   g_assert_cmpfloat_with_epsilon (last, 2000.0 / 2501.0, 1e-9);
 
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
 }
 
 static void
@@ -465,9 +419,9 @@ test_cancelled (void)
                                                  NULL);
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Reading reading;
+  RvTestReading reading;
 
-  reading_init (&reading, path);
+  rv_test_reading_init (&reading, path);
   reading.ctx.cancellable = g_cancellable_new ();
   g_cancellable_cancel (reading.ctx.cancellable);
 
@@ -476,7 +430,7 @@ test_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 0);
 
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
 }
 
 /* Cancelled while reading, from the progress callback, as a worker thread sees it. */
@@ -487,9 +441,9 @@ test_cancelled_midway (void)
                                                  NULL);
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Reading reading;
+  RvTestReading reading;
 
-  reading_init (&reading, path);
+  rv_test_reading_init (&reading, path);
   reading.ctx.cancellable = g_cancellable_new ();
   reading.cancel_at = 0.3;
 
@@ -500,7 +454,7 @@ test_cancelled_midway (void)
   g_assert_cmpfloat (g_array_index (reading.fractions, double, reading.fractions->len - 1),
                      <, 0.5);
 
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
 }
 
 static void
@@ -653,12 +607,12 @@ test_wrong_dimension (void)
       g_autoptr(RvWorkbook) workbook = NULL;
       g_autoptr(GError) error = NULL;
       RvSheet *sheet;
-      Reading reading;
+      RvTestReading reading;
 
       g_test_message ("%s", cases[i].name);
       workbook = read_xls (&reading, path, &error);
       g_assert_no_error (error);
-      reading_clear (&reading);
+      rv_test_reading_clear (&reading);
 
       g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 2);
       sheet = rv_workbook_get_sheet (workbook, 0);
@@ -688,7 +642,7 @@ test_crafted (void)
   static const guint8 label[] = { 0, 0, 1, 0, 0, 0, 3, 0, 0, 'A', 0xf1, 'o' };
   guint32 offset;
   RvSheet *sheet;
-  Reading reading;
+  RvTestReading reading;
   RvCell cell;
 
   add_bof (stream, 0x0005);
@@ -714,7 +668,7 @@ test_crafted (void)
   write_stream (path, "Workbook", stream);
   workbook = read_xls (&reading, path, &error);
   g_assert_no_error (error);
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
 
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 2);
   sheet = rv_workbook_get_sheet (workbook, 0);
@@ -751,7 +705,7 @@ test_biff5 (void)
   guint8 formula[22] = { 1, 0, 0, 0 };
   guint32 offset;
   RvSheet *sheet;
-  Reading reading;
+  RvTestReading reading;
 
   add_bof_version (stream, FALSE, 0x0005);
   add_record (stream, 0x0042, codepage, sizeof codepage);
@@ -772,7 +726,7 @@ test_biff5 (void)
   write_stream (path, "Book", stream);
   workbook = read_xls (&reading, path, &error);
   g_assert_no_error (error);
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
 
   g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 1);
   sheet = rv_workbook_get_sheet (workbook, 0);
@@ -811,11 +765,11 @@ test_suppliers (void)
   g_autofree char *path = rv_test_fixture ("sheets", "suppliers.xls");
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Reading reading;
+  RvTestReading reading;
 
   workbook = read_xls (&reading, path, &error);
   g_assert_no_error (error);
-  reading_clear (&reading);
+  rv_test_reading_clear (&reading);
 
   rv_test_check_suppliers (workbook);
 }
