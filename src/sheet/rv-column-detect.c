@@ -674,7 +674,7 @@ rv_column_guess_set_column (RvColumnGuess  *self,
   column = find_header_column (self, spec);
 
   if (column < 0 &&
-      ((strlen (spec) <= 3 && rv_sheet_parse_column (spec, &index)) || parse_number (spec, &index)))
+      (rv_sheet_parse_column (spec, &index) || parse_number (spec, &index)))
     {
       if (g_ascii_isdigit (spec[0]))
         index--;

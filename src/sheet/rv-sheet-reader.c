@@ -30,7 +30,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <gsf/gsf.h>
 
 #include "rv-sheet-reader-private.h"
 #include "rv-zip.h"

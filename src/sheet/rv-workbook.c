@@ -24,7 +24,6 @@
 
 #include "rv-workbook.h"
 
-#include <stdlib.h>
 
 #include <glib/gi18n-lib.h>
 
