@@ -66,7 +66,7 @@ typedef struct
   guint  unique_rucs;        /* distinct RUCs asked */
   guint  repeated_rucs;      /* distinct RUCs asked more than once */
   guint  repeated_answered;  /* distinct RUCs answered (200/404) more than once */
-  guint  max_per_minute;     /* most requests accepted (not 429) in any 60 s window */
+  guint  max_per_window;     /* most requests accepted (not 429) in any rate window */
 } RvMockStats;
 
 #define RV_TYPE_MOCK_API (rv_mock_api_get_type ())
@@ -86,6 +86,8 @@ void          rv_mock_api_set_latency      (RvMockApi          *self,
 void          rv_mock_api_set_rate_limit   (RvMockApi          *self,
                                             guint               per_minute,
                                             int                 retry_after_s);
+void          rv_mock_api_set_rate_window  (RvMockApi          *self,
+                                            guint               window_ms);
 void          rv_mock_api_set_fault        (RvMockApi          *self,
                                             RvMockFault         fault,
                                             double              probability);
