@@ -29,6 +29,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rv-headless.h"
 #include "rv-ruc.h"
 
 /* The command-line modes run here, before GtkApplication starts up, so that they work
@@ -39,9 +40,21 @@ typedef struct
 {
   gboolean   version;
   gboolean   check;
+  gboolean   headless;
   char      *inspect;
   char      *sheet;
   char      *column;
+  char      *output;
+  char      *provider;
+  char      *base_url;
+  char      *token_file;
+  char      *only;
+  char      *db;
+  char      *progress;
+  int        concurrency;
+  int        rate;
+  int        timeout;
+  int        max_age;
   char     **remaining;
 } Options;
 
@@ -51,6 +64,13 @@ options_clear (Options *options)
   g_clear_pointer (&options->inspect, g_free);
   g_clear_pointer (&options->sheet, g_free);
   g_clear_pointer (&options->column, g_free);
+  g_clear_pointer (&options->output, g_free);
+  g_clear_pointer (&options->provider, g_free);
+  g_clear_pointer (&options->base_url, g_free);
+  g_clear_pointer (&options->token_file, g_free);
+  g_clear_pointer (&options->only, g_free);
+  g_clear_pointer (&options->db, g_free);
+  g_clear_pointer (&options->progress, g_free);
   g_clear_pointer (&options->remaining, g_strfreev);
 }
 
@@ -168,14 +188,41 @@ parse_options (char    ***arguments,
     { "inspect", 0, 0, G_OPTION_ARG_FILENAME, &options->inspect,
       N_("Show, as JSON, the sheet, header row and RUC column a run would use, and what it holds"),
       N_("FILE") },
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &options->headless,
+      N_("Validate INPUT without a window and write the result to OUTPUT"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
+      N_("The output file of --headless (.csv)"), N_("OUTPUT") },
     { "sheet", 0, 0, G_OPTION_ARG_STRING, &options->sheet,
       N_("The sheet of a workbook, by name or number (default: the first with a RUC column)"),
       N_("NAME|NUMBER") },
     { "column", 0, 0, G_OPTION_ARG_STRING, &options->column,
       N_("The RUC column, by header, letter or number (default: detected)"),
       N_("HEADER|LETTER|NUMBER") },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &options->provider,
+      N_("Who answers: migo (APIMIGO), or offline (check digits and the database only, no network)"),
+      N_("migo|offline") },
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &options->base_url,
+      N_("The provider’s address (tests, proxies)"), N_("URL") },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &options->token_file,
+      N_("Read the API token from PATH (“-”: standard input); else RUC_VALIDATOR_TOKEN, else the keyring"),
+      N_("PATH") },
+    { "concurrency", 0, 0, G_OPTION_ARG_INT, &options->concurrency,
+      N_("Requests in flight at once (default 10)"), N_("N") },
+    { "rate", 0, 0, G_OPTION_ARG_INT, &options->rate,
+      N_("Requests per minute at most (default: the provider’s)"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &options->timeout,
+      N_("Seconds to wait for each answer (default 30)"), N_("SECONDS") },
+    { "max-age", 0, 0, G_OPTION_ARG_INT, &options->max_age,
+      N_("Use answers in the database up to this old (default: 168 found, 24 not found)"),
+      N_("HOURS") },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &options->only,
+      N_("Rows to write: all, valid or problems (default all)"), N_("all|valid|problems") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db,
+      N_("The database file"), N_("PATH") },
+    { "progress", 0, 0, G_OPTION_ARG_STRING, &options->progress,
+      N_("Progress on standard error: auto, plain, json or none"), N_("auto|plain|json|none") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->remaining, NULL,
-      N_("[RUC…]") },
+      N_("[RUC…|INPUT]") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -190,11 +237,13 @@ parse_options (char    ***arguments,
                                     _("Examples:\n"
                                       "  ruc-validator --check 20131312955 20131312956\n"
                                       "  ruc-validator --inspect proveedores.xlsx --sheet=2\n"
+                                      "  ruc-validator --headless proveedores.xlsx -o resultado.csv\n"
                                       "\n"
                                       "Reads CSV (any encoding and delimiter), XLSX, ODS and XLS, "
                                       "whatever the file is named.\n"
-                                      "Exit status: 0 on success (--check: every value well formed), "
-                                      "1 otherwise, 2 for a usage error."));
+                                      "Exit status: 0 on success (--check: every value well formed; "
+                                      "--headless: every row has a final verdict), 1 otherwise, "
+                                      "2 for a usage error, 3 when --headless left rows pending."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   return g_option_context_parse_strv (context, arguments, error);
@@ -214,7 +263,7 @@ gboolean
 rv_cli_handle (char ***arguments,
                int    *exit_status)
 {
-  g_auto(Options) options = { 0 };
+  g_auto(Options) options = { .concurrency = -1, .rate = -1, .timeout = -1, .max_age = -1 };
   g_auto(GStrv) argv = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -240,10 +289,52 @@ rv_cli_handle (char ***arguments,
       return TRUE;
     }
 
-  if ((options.sheet != NULL || options.column != NULL) && options.inspect == NULL)
+  if ((options.sheet != NULL || options.column != NULL) && options.inspect == NULL &&
+      !options.headless)
     {
-      g_printerr ("ruc-validator: %s\n", _("--sheet and --column go with --inspect"));
+      g_printerr ("ruc-validator: %s\n", _("--sheet and --column go with --inspect or --headless"));
       *exit_status = RV_EXIT_USAGE;
+      return TRUE;
+    }
+
+  if (!options.headless &&
+      (options.output != NULL || options.provider != NULL || options.base_url != NULL ||
+       options.token_file != NULL || options.only != NULL || options.db != NULL ||
+       options.progress != NULL || options.concurrency != -1 || options.rate != -1 ||
+       options.timeout != -1 || options.max_age != -1))
+    {
+      g_printerr ("ruc-validator: %s\n", _("These options go with --headless"));
+      *exit_status = RV_EXIT_USAGE;
+      return TRUE;
+    }
+
+  if (options.headless)
+    {
+      RvHeadlessOptions headless = {
+        .output = options.output,
+        .sheet = options.sheet,
+        .column = options.column,
+        .provider = options.provider,
+        .base_url = options.base_url,
+        .token_file = options.token_file,
+        .only = options.only,
+        .db = options.db,
+        .progress = options.progress,
+        .concurrency = options.concurrency,
+        .rate = options.rate,
+        .timeout = options.timeout,
+        .max_age = options.max_age,
+      };
+
+      if (options.check || options.inspect != NULL || options.remaining == NULL ||
+          g_strv_length (options.remaining) != 1)
+        {
+          g_printerr ("ruc-validator: %s\n", _("--headless takes one input file and no other mode"));
+          *exit_status = RV_EXIT_USAGE;
+          return TRUE;
+        }
+      headless.input = options.remaining[0];
+      *exit_status = rv_headless_run (&headless);
       return TRUE;
     }
 
@@ -272,7 +363,7 @@ rv_cli_handle (char ***arguments,
     }
 
   /* Options were given, but none that chooses a mode. */
-  g_printerr ("ruc-validator: %s\n", _("Nothing to do: give --check or --inspect, or no option to open the window"));
+  g_printerr ("ruc-validator: %s\n", _("Nothing to do: give --check, --inspect or --headless, or no option to open the window"));
   *exit_status = RV_EXIT_USAGE;
   return TRUE;
 }

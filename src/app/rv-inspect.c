@@ -162,8 +162,10 @@ count_column (RvColumnGuess *guess)
         default:
           if (parse.reason == RV_RUC_REASON_EMPTY)
             continue;
-          g_hash_table_add (invalid, parse.value[0] != 0 ? g_strdup (parse.value)
-                                                          : g_strstrip (g_strdup (cell.text)));
+          /* The same key as a run's (rv_result_new()), so that both count alike. */
+          g_hash_table_add (invalid, parse.value[0] != 0 && parse.reason != RV_RUC_REASON_NOT_A_NUMBER
+                                     ? g_strdup (parse.value)
+                                     : g_strstrip (g_strdup (cell.text)));
           break;
         }
       counts.ruc_cells++;
