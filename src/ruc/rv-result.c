@@ -110,7 +110,8 @@ rv_result_new (const RvRucParse *parse,
       else if (parse->reason == RV_RUC_REASON_EMPTY || raw == NULL)
         self->value = g_strdup ("");
       else
-        self->value = g_strstrip (g_strdup (raw));
+        /* The value ends up in output files, which are UTF-8 whatever the input held. */
+        self->value = g_strstrip (g_utf8_make_valid (raw, -1));
       g_strlcpy (self->suggestion, parse->suggestion, sizeof self->suggestion);
       self->verdict = RV_VERDICT_INVALID;
       self->source = RV_SOURCE_OFFLINE;
@@ -437,6 +438,10 @@ rv_result_dup_column_text (const RvResult *self,
       text = rv_verdict_get_label (self->verdict);
       break;
     case RV_RESULT_COLUMN_REASON:
+      /* The suggestion has no column of its own: without it here, an output would lose it. */
+      if (self->suggestion[0] != 0 && self->verdict == RV_VERDICT_INVALID)
+        /* Translators: the first %s is the reason, the second the corrected RUC. */
+        return g_strdup_printf (_("%s. Did you mean %s?"), self->reason, self->suggestion);
       text = self->reason;
       break;
     case RV_RESULT_COLUMN_NAME:

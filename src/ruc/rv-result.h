@@ -36,7 +36,7 @@ typedef enum
 {
   RV_RESULT_COLUMN_RUC,        /* normalised RUC (a DNI's RUC 10; an invalid value's digits) */
   RV_RESULT_COLUMN_VERDICT,    /* rv_verdict_get_label() */
-  RV_RESULT_COLUMN_REASON,     /* one translated sentence */
+  RV_RESULT_COLUMN_REASON,     /* one translated sentence, with the suggestion if any */
   RV_RESULT_COLUMN_NAME,       /* razón social */
   RV_RESULT_COLUMN_STATE,      /* estado */
   RV_RESULT_COLUMN_CONDITION,  /* condición */
