@@ -735,7 +735,7 @@ test_headless_only_spanish (void)
   out_book = rv_sheet_read_file (f.output, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   sheet = rv_workbook_get_sheet (out_book, 0);
-  g_assert_cmpstr (rv_sheet_get_text (sheet, 0, 4), ==, "Veredicto");
+  g_assert_cmpstr (rv_sheet_get_text (sheet, 0, 4), ==, "Resultado");
   g_assert_cmpuint (rv_sheet_get_n_rows (sheet), >, 1);
   for (guint r = 1; r < rv_sheet_get_n_rows (sheet); r++)
     g_assert_cmpstr (rv_sheet_get_text (sheet, r, 4), !=, "Válido");
