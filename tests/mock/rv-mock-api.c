@@ -660,6 +660,19 @@ pause_message (RvMockApi         *self,
   soup_server_message_pause (msg);
 }
 
+/* The member @name of @object if it is a string, else NULL (absent, null, a number…). */
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 static void
 handle_lookup (RvMockApi         *self,
                SoupServerMessage *msg,
@@ -685,17 +698,10 @@ handle_lookup (RvMockApi         *self,
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
         {
           JsonObject *object = json_node_get_object (root);
-          JsonNode *node;
 
           is_object = TRUE;
-          node = json_object_get_member (object, "token");
-          if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
-              && json_node_get_value_type (node) == G_TYPE_STRING)
-            token = json_node_get_string (node);
-          node = json_object_get_member (object, field);
-          if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
-              && json_node_get_value_type (node) == G_TYPE_STRING)
-            value = json_node_get_string (node);
+          token = member_string (object, "token");
+          value = member_string (object, field);
         }
     }
 
