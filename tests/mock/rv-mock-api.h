@@ -99,6 +99,7 @@ void          rv_mock_api_set_answer       (RvMockApi          *self,
                                             guint               status);
 void          rv_mock_api_get_stats        (RvMockApi          *self,
                                             RvMockStats        *stats);
+char         *rv_mock_api_dup_stats_json   (RvMockApi          *self);
 guint         rv_mock_api_count_ruc        (RvMockApi          *self,
                                             const char         *ruc);
 GArray       *rv_mock_api_get_request_times (RvMockApi         *self);
