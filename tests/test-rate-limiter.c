@@ -336,6 +336,45 @@ test_burst (void)
     g_assert_true (rv_rate_limiter_try_take (limiter, 2 * MINUTE, NULL));
   g_assert_false (rv_rate_limiter_try_take (limiter, 2 * MINUTE, &wait));
   g_assert_cmpint (wait, ==, SECOND);
+
+  /* A larger bucket lets only what fits in it go: one more token now. */
+  g_assert_cmpuint (rv_rate_limiter_get_burst (limiter), ==, 3);
+  rv_rate_limiter_set_burst (limiter, 4);
+  g_assert_cmpuint (rv_rate_limiter_get_burst (limiter), ==, 4);
+  g_assert_true (rv_rate_limiter_try_take (limiter, 2 * MINUTE, NULL));
+  g_assert_false (rv_rate_limiter_try_take (limiter, 2 * MINUTE, &wait));
+  g_assert_cmpint (wait, ==, SECOND);
+
+  /* A bucket of one again: evenly spaced from the last token owed. */
+  rv_rate_limiter_set_burst (limiter, 0);
+  g_assert_cmpuint (rv_rate_limiter_get_burst (limiter), ==, 1);
+  g_assert_false (rv_rate_limiter_try_take (limiter, 2 * MINUTE + SECOND, &wait));
+  g_assert_cmpint (wait, ==, 3 * SECOND);
+}
+
+static void
+test_burst_window (void)
+{
+  /* A bucket of B at a rate lowered by B - 1 never exceeds the rate in a minute: what
+   * the engine does above one request a millisecond.
+   */
+  const guint rate = 180000;
+  const guint burst = 6;
+  g_autoptr(RvRateLimiter) limiter = rv_rate_limiter_new (rate - (burst - 1), burst);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 now = 0;
+
+  /* Callers that come back every millisecond or so, for three minutes. */
+  while (now < 3 * MINUTE)
+    {
+      if (!rv_rate_limiter_try_take (limiter, now, NULL))
+        now += 1000 + g_test_rand_int_range (0, 200);
+      else
+        g_array_append_val (times, now);
+    }
+
+  g_assert_cmpuint (max_in_window (times, MINUTE), <=, rate);
+  g_assert_cmpuint (max_in_window (times, MINUTE), >=, rate * 0.95);
 }
 
 int
@@ -351,6 +390,7 @@ main (int   argc,
   g_test_add_func ("/rate-limiter/rate-change", test_rate_change);
   g_test_add_func ("/rate-limiter/unlimited", test_unlimited);
   g_test_add_func ("/rate-limiter/burst", test_burst);
+  g_test_add_func ("/rate-limiter/burst-window", test_burst_window);
 
   return g_test_run ();
 }

@@ -52,6 +52,9 @@ interval_for_rate (double per_minute)
   if (!(per_minute > 0))
     return 0;
 
+  /* Requests come whole: 59.5 a minute is 59 in any 60 seconds. */
+  if (per_minute >= 1)
+    per_minute = floor (per_minute);
   per_minute = MAX (per_minute, MIN_PER_MINUTE);
   /* Rounded up: a limiter may be a microsecond slower than asked, never faster. */
   return (gint64) ceil (60.0 * G_USEC_PER_SEC / per_minute);
@@ -209,4 +212,35 @@ rv_rate_limiter_hold (RvRateLimiter *self,
   g_return_if_fail (self != NULL);
 
   self->hold_until_us = MAX (self->hold_until_us, until_us);
+}
+
+/**
+ * rv_rate_limiter_get_burst:
+ * @self: a rate limiter
+ *
+ * Returns: how many tokens the bucket holds
+ */
+guint
+rv_rate_limiter_get_burst (RvRateLimiter *self)
+{
+  g_return_val_if_fail (self != NULL, 1);
+
+  return self->burst;
+}
+
+/**
+ * rv_rate_limiter_set_burst:
+ * @self: a rate limiter
+ * @burst: how many tokens the bucket holds (at least 1)
+ *
+ * Resizes the bucket. The tokens taken so far still count: a larger bucket only lets
+ * the ones that would fit in it go at once.
+ */
+void
+rv_rate_limiter_set_burst (RvRateLimiter *self,
+                           guint          burst)
+{
+  g_return_if_fail (self != NULL);
+
+  self->burst = MAX (burst, 1);
 }
