@@ -46,6 +46,9 @@ gboolean       rv_rate_limiter_try_take     (RvRateLimiter  *self,
                                              gint64         *wait_us);
 void           rv_rate_limiter_hold         (RvRateLimiter  *self,
                                              gint64          until_us);
+guint          rv_rate_limiter_get_burst    (RvRateLimiter  *self);
+void           rv_rate_limiter_set_burst    (RvRateLimiter  *self,
+                                             guint           burst);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RvRateLimiter, rv_rate_limiter_free)
 
