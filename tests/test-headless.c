@@ -639,7 +639,7 @@ test_headless_unavailable (void)
 static void
 test_headless_usage (void)
 {
-  static const struct {
+  const struct {
     const char * const *args;
     const char *message;
   } cases[] = {

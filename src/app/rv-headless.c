@@ -738,8 +738,8 @@ rv_headless_run (const RvHeadlessOptions *options)
       return RV_EXIT_FAILURE;
     }
 
-  print_summary (&run, &record, g_get_monotonic_time () - started);
-
+  /* Messages first: with --progress=json the summary is the last line. */
+  clear_live_line (&run);
   if (run.unavailable != NULL)
     {
       g_autofree char *text =
@@ -770,6 +770,8 @@ rv_headless_run (const RvHeadlessOptions *options)
                                 record.counts[RV_VERDICT_PENDING]);
       print_message (run.progress, "message", text);
     }
+
+  print_summary (&run, &record, g_get_monotonic_time () - started);
 
   if (run.progress != PROGRESS_JSON && run.progress != PROGRESS_NONE)
     /* Translators: %s is the output file's name. */
