@@ -99,6 +99,7 @@ typedef struct
   guint       latency_min_ms;
   guint       latency_max_ms;
   guint       default_rate;
+  guint       cancel_delay_ms;   /* how long a cancelled call takes to say so */
 
   /* lookup_many(): the RUCs it knows (RUC → FakeAnswer: VALID or NOT_FOUND). */
   GHashTable *known;
@@ -146,6 +147,7 @@ typedef struct
   gint64        retry_after_ms;
   GSource      *timeout;
   GSource      *cancelled;
+  gboolean      was_cancelled;
 } FakePending;
 
 static RvRecord *
@@ -240,7 +242,10 @@ fake_pending_finish (FakePending *pending,
 static gboolean
 fake_pending_timeout_cb (gpointer user_data)
 {
-  fake_pending_finish (user_data, FALSE);
+  FakePending *pending = user_data;
+
+  g_clear_pointer (&pending->timeout, g_source_unref);
+  fake_pending_finish (pending, pending->was_cancelled);
   return G_SOURCE_REMOVE;
 }
 
@@ -248,7 +253,24 @@ static gboolean
 fake_pending_cancelled_cb (GCancellable *cancellable,
                            gpointer      user_data)
 {
-  fake_pending_finish (user_data, TRUE);
+  FakePending *pending = user_data;
+  FakeProvider *self = pending->self;
+
+  if (self->cancel_delay_ms == 0)
+    {
+      fake_pending_finish (pending, TRUE);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* A server that takes its time to notice: the answer is "cancelled", later. */
+  g_clear_pointer (&pending->cancelled, g_source_unref);
+  if (pending->timeout != NULL)
+    g_source_destroy (pending->timeout);
+  g_clear_pointer (&pending->timeout, g_source_unref);
+  pending->was_cancelled = TRUE;
+  pending->timeout = g_timeout_source_new (self->cancel_delay_ms);
+  g_source_set_callback (pending->timeout, fake_pending_timeout_cb, pending, NULL);
+  g_source_attach (pending->timeout, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -979,7 +1001,7 @@ test_rows_many (void)
                     ==, 100000);
   took_cpu = thread_cpu_time () - start_cpu;
   took = g_get_monotonic_time () - start;
-  g_test_message ("100,000 rows added in %" G_GINT64_FORMAT " µs (%" G_GINT64_FORMAT " µs of CPU)",
+  g_test_message ("100,000 rows added in %" G_GINT64_FORMAT " us (%" G_GINT64_FORMAT " us of CPU)",
                   took, took_cpu);
   g_assert_cmpint (took_cpu, <, 100000);
 
@@ -1805,6 +1827,8 @@ test_cancel (Fixture       *fixture,
   guint answered = 0;
   Watch watch;
 
+  /* The provider takes 50 ms to acknowledge a cancel: the run waits for it. */
+  fake->cancel_delay_ms = 50;
   rv_batch_set_concurrency (batch, 5);
   add_values (batch, (const char * const *) rucs);
   watch_batch (&watch, batch, fixture->store);
@@ -2192,6 +2216,34 @@ test_retry_pending (Fixture       *fixture,
   g_assert_cmpuint (fake->calls->len, ==, 17);
   assert_consistent (batch);
 
+  /* Rows added after a run: a DNI whose RUC 10 was answered then, and a new RUC. The
+   * DNI is answered from the store, the new RUC asked.
+   */
+  {
+    char dni_ruc[12];
+    g_autofree char *fresh = make_ruc ("20", 77777);
+    const char *more[] = { NULL, NULL, NULL, NULL };
+
+    g_assert_true (rv_ruc_from_dni ("40506070", dni_ruc));
+    more[0] = dni_ruc;
+    rv_batch_add_rows (batch, more, 1);
+    g_assert_true (run_batch (batch, NULL, &error));
+    g_assert_cmpuint (fake_calls_for (fake, dni_ruc), ==, 1);
+
+    more[0] = "40506070";
+    more[1] = fresh;
+    more[2] = dni_ruc;
+    rv_batch_add_rows (batch, more, 3);
+    g_assert_true (run_batch (batch, NULL, &error));
+    g_assert_cmpuint (fake_calls_for (fake, dni_ruc), ==, 1);
+    g_assert_cmpuint (fake_calls_for (fake, fresh), ==, 1);
+    g_assert_cmpint (rv_result_get_verdict (result_of (batch, "40506070")), ==, RV_VERDICT_VALID);
+    g_assert_cmpint (rv_result_get_source (result_of (batch, "40506070")), ==, RV_SOURCE_CACHE);
+    g_assert_cmpuint (rv_batch_get_progress (batch)->cache_hits, ==, 1);
+    g_assert_cmpuint (rv_batch_get_progress (batch)->counts[RV_VERDICT_PENDING], ==, 0);
+    assert_consistent (batch);
+  }
+
   g_assert_finalize_object (g_steal_pointer (&batch));
 }
 
@@ -2513,6 +2565,71 @@ test_stress (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&batch));
 }
 
+/* The longest a main-loop iteration worked between two ticks of a 1-ms timer, in CPU
+ * time of this thread: what the engine costs, however busy the machine is.
+ */
+typedef struct
+{
+  gint64 last;
+  gint64 worst;
+} Ticker;
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  Ticker *ticker = user_data;
+  gint64 now = thread_cpu_time ();
+
+  if (ticker->last != 0)
+    ticker->worst = MAX (ticker->worst, now - ticker->last);
+  ticker->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_main_loop (void)
+{
+  g_autoptr(FakeProvider) fake = fake_new ("fake", 1, 3);
+  g_autoptr(RvBatch) batch = new_batch (NULL, fake);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  Ticker ticker = { 0, };
+  gint64 start;
+  guint tick;
+  RunResult r;
+  Watch watch;
+
+  /* 200,000 rows, 100,000 distinct values: started, then cancelled with most of them
+   * unanswered, so that the run has them all to settle.
+   */
+  for (guint i = 0; i < 200000; i++)
+    g_ptr_array_add (values, make_ruc ("20", 50000000 + (i % 100000) * 3));
+  rv_batch_add_rows (batch, (const char * const *) values->pdata, values->len);
+  rv_batch_set_concurrency (batch, 50);
+  watch_batch (&watch, batch, NULL);
+
+  start = thread_cpu_time ();
+  start_run (batch, cancellable, &r);
+  g_test_message ("run_async() took %" G_GINT64_FORMAT " us of CPU", thread_cpu_time () - start);
+  g_assert_cmpint (thread_cpu_time () - start, <, 16000);
+
+  tick = g_timeout_add (1, tick_cb, &ticker);
+  spin_for (300);
+  g_assert_cmpuint (watch.answered, >, 0);
+  g_cancellable_cancel (cancellable);
+  spin_until (&r.done, "the cancelled run");
+  g_source_remove (tick);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+
+  /* Every one of them was reported, and no iteration took more than a frame. */
+  g_assert_cmpuint (watch.changed, ==, 100000);
+  g_test_message ("the longest iteration: %" G_GINT64_FORMAT " us of CPU", ticker.worst);
+  g_assert_cmpint (ticker.worst, <, 16000);
+
+  g_assert_finalize_object (g_steal_pointer (&batch));
+}
+
 static void
 test_run_twice (void)
 {
@@ -2573,6 +2690,7 @@ main (int   argc,
   g_test_add ("/batch/not-found", Fixture, NULL, fixture_setup, test_not_found,
               fixture_teardown);
   g_test_add ("/batch/stress", Fixture, NULL, fixture_setup, test_stress, fixture_teardown);
+  g_test_add_func ("/batch/main-loop", test_main_loop);
   g_test_add_func ("/batch/run-twice", test_run_twice);
 
   return g_test_run ();

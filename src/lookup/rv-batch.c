@@ -25,13 +25,11 @@
 #include "rv-batch.h"
 
 #include <math.h>
-
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "rv-rate-limiter.h"
-
 #include "rv-ruc.h"
 
 /**
@@ -61,27 +59,22 @@
  */
 
 #define DEFAULT_CONCURRENCY        10
-
 #define DEFAULT_MAX_AGE_FOUND      (168 * 3600)
-
 #define DEFAULT_MAX_AGE_NOT_FOUND  (24 * 3600)
-
 #define DEFAULT_MAX_ATTEMPTS       4
-
 #define DEFAULT_BASE_MS            1000
-
 #define DEFAULT_CAP_MS             60000
-
 #define DEFAULT_BREAKER_THRESHOLD  10
 
-/* RUCs per cache read, per lookup_many() call. */
+/* RUCs per cache read, per lookup_many() call; entries settled per main-loop iteration
+ * when a run stops (a frame's worth of work, whatever the handlers of "entry-changed" do).
+ */
 #define CACHE_CHUNK                2000
-
 #define MANY_CHUNK                 1000
+#define SETTLE_CHUNK               2000
 
 /* Answers are written when this many are waiting, or this long after the first. */
 #define FLUSH_ANSWERS              500
-
 #define FLUSH_DELAY_MS             250
 
 /* At most one "progress" emission per this. */
@@ -94,12 +87,10 @@
  * least), the rate goes back up by one such step, up to where it was.
  */
 #define RATE_LIMITED_FACTOR        0.8
-
 #define RATE_RECOVERY_ANSWERS      100
 
 /* Rates are measured over the last 10 seconds, in half-second slots. */
 #define METER_SLOT_US              (G_USEC_PER_SEC / 2)
-
 #define METER_SLOTS                20
 
 typedef struct
@@ -163,6 +154,7 @@ typedef struct
   guint          n_ops;               /* asynchronous calls waiting for their callback */
 
   guint          cache_next;          /* the first lookup not read from the cache yet */
+  guint          settle_next;         /* the first lookup not settled yet, when stopping */
 
   GQueue         queue;               /* (element-type Lookup) for one-at-a-time providers */
   GQueue         delayed;             /* (element-type Lookup) by due time */
@@ -172,6 +164,7 @@ typedef struct
   guint          many_in_flight;
 
   GSource       *kick_source;
+  GSource       *chunk_source;        /* misses without a cache, or settling at the end */
   GSource       *rate_source;
   gint64         rate_due_us;
   GSource       *delay_source;
@@ -286,7 +279,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
 static guint signals[N_SIGNALS];
 
 static void     pump                  (Run          *run);
@@ -296,6 +288,8 @@ static void     cache_read_next       (Run          *run);
 
 static gboolean progress_timeout_cb   (gpointer      user_data);
 static gboolean kick_cb               (gpointer      user_data);
+static gboolean misses_cb             (gpointer      user_data);
+static gboolean settle_cb             (gpointer      user_data);
 static gboolean start_cb              (gpointer      user_data);
 static gboolean flush_timeout_cb      (gpointer      user_data);
 static gboolean delay_timeout_cb      (gpointer      user_data);
@@ -387,6 +381,17 @@ clear_source (GSource **source)
       g_source_destroy (*source);
       g_clear_pointer (source, g_source_unref);
     }
+}
+
+/* A chunked callback is done: forgets its source, unless the run has moved on to
+ * another one meanwhile.
+ */
+static void
+chunk_done (Run     *run,
+            GSource *source)
+{
+  if (run->chunk_source == source)
+    g_clear_pointer (&run->chunk_source, g_source_unref);
 }
 
 /* A timeout (or, for @ms < 0, an idle) on the batch's context, holding the run. */
@@ -1050,6 +1055,7 @@ stop_run (Run          *run,
 
   clear_source (&run->rate_source);
   clear_source (&run->delay_source);
+  clear_source (&run->chunk_source);
   g_cancellable_cancel (run->cancellable);
 
   if (!run->store_failed)
@@ -1194,6 +1200,16 @@ cache_read_next (Run *run)
   if (run->stopping || run->cache_next >= run->n_lookups)
     return;
 
+  /* Without a cache (or asked to ignore it), every lookup is a miss: taken in chunks
+   * all the same, so that the main loop breathes.
+   */
+  if (self->store == NULL || (self->max_age_found == 0 && self->max_age_not_found == 0))
+    {
+      if (run->chunk_source == NULL)
+        run->chunk_source = run_add_source (run, -1, misses_cb, "[rv-batch] misses");
+      return;
+    }
+
   n = MIN (CACHE_CHUNK, run->n_lookups - run->cache_next);
   rucs = g_new0 (char *, n + 1);
   for (guint i = 0; i < n; i++)
@@ -1303,6 +1319,7 @@ finish (Run *run)
 
   run->finished = TRUE;
   clear_source (&run->kick_source);
+  clear_source (&run->chunk_source);
   clear_source (&run->rate_source);
   clear_source (&run->delay_source);
   clear_source (&run->flush_source);
@@ -1312,12 +1329,7 @@ finish (Run *run)
   run->caller_handler = 0;
 
   if (run->stopping)
-    {
-      error = g_steal_pointer (&run->stop_error);
-      for (guint i = 0; i < run->n_lookups; i++)
-        if (run->lookups[i].state != LOOKUP_DONE)
-          give_up (run, &run->lookups[i], run->stop_reason);
-    }
+    error = g_steal_pointer (&run->stop_error);
 
   g_assert (run->n_open == 0);
 
@@ -1355,6 +1367,13 @@ maybe_finish (Run *run)
           flush (run);
           return;
         }
+      /* What is still unanswered gets the reason, a chunk at a time. */
+      if (run->n_open > 0)
+        {
+          if (run->chunk_source == NULL)
+            run->chunk_source = run_add_source (run, -1, settle_cb, "[rv-batch] settle");
+          return;
+        }
       finish (run);
       return;
     }
@@ -1368,48 +1387,57 @@ maybe_finish (Run *run)
   finish (run);
 }
 
-/* One lookup per distinct RUC among the entries that are not final: a DNI and its
- * RUC 10 are one request.
+/* One lookup per distinct RUC among the entries that are not final. Entries are
+ * distinct values, so two RUC entries never share a RUC: only a DNI can share one, with
+ * the entry of its RUC 10, found through the batch's index of values.
  */
 static void
 build_lookups (Run *run)
 {
   RvBatch *self = run->batch;
-  g_autoptr(GHashTable) by_ruc = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree guint *entry_lookup = g_new (guint, MAX (self->entries->len, 1));
 
   run->lookups = g_new0 (Lookup, MAX (self->entries->len, 1));
 
-  for (guint e = 0; e < self->entries->len; e++)
-    {
-      Entry *entry = get_entry (self, e);
-      const char *ruc;
-      gpointer found;
+  /* RUCs first, then the DNIs, which may join them. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint e = 0; e < self->entries->len; e++)
+      {
+        Entry *entry = get_entry (self, e);
+        RvIdKind kind = rv_result_get_kind (entry->result);
+        const char *ruc = rv_result_get_ruc (entry->result);
+        Lookup *lookup;
 
-      if ((int) e == self->empty_entry || rv_result_is_final (entry->result))
-        continue;
-      ruc = rv_result_get_ruc (entry->result);
-      if (ruc == NULL)
-        continue;
+        if (pass == 0)
+          entry_lookup[e] = G_MAXUINT;
+        if ((int) e == self->empty_entry || rv_result_is_final (entry->result) || ruc == NULL ||
+            (pass == 0) != (kind == RV_ID_KIND_RUC))
+          continue;
 
-      if (g_hash_table_lookup_extended (by_ruc, ruc, NULL, &found))
-        {
-          Lookup *lookup = &run->lookups[GPOINTER_TO_UINT (found)];
+        if (kind == RV_ID_KIND_DNI)
+          {
+            char key[2 + sizeof lookup->ruc];
+            gpointer found;
 
-          if (lookup->more_entries == NULL)
-            lookup->more_entries = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_array_append_val (lookup->more_entries, e);
-        }
-      else
-        {
-          Lookup *lookup = &run->lookups[run->n_lookups];
+            key[0] = '0' + RV_ID_KIND_RUC;
+            g_strlcpy (key + 1, ruc, sizeof key - 1);
+            if (g_hash_table_lookup_extended (self->index, key, NULL, &found) &&
+                entry_lookup[GPOINTER_TO_INT (found) - 1] != G_MAXUINT)
+              {
+                lookup = &run->lookups[entry_lookup[GPOINTER_TO_INT (found) - 1]];
+                if (lookup->more_entries == NULL)
+                  lookup->more_entries = g_array_new (FALSE, FALSE, sizeof (guint));
+                g_array_append_val (lookup->more_entries, e);
+                continue;
+              }
+          }
 
-          g_strlcpy (lookup->ruc, ruc, sizeof lookup->ruc);
-          lookup->entry = e;
-          lookup->state = LOOKUP_CACHE;
-          g_hash_table_insert (by_ruc, (gpointer) ruc, GUINT_TO_POINTER (run->n_lookups));
-          run->n_lookups++;
-        }
-    }
+        entry_lookup[e] = run->n_lookups;
+        lookup = &run->lookups[run->n_lookups++];
+        g_strlcpy (lookup->ruc, ruc, sizeof lookup->ruc);
+        lookup->entry = e;
+        lookup->state = LOOKUP_CACHE;
+      }
 
   run->n_open = run->n_lookups;
 }
@@ -1448,20 +1476,56 @@ start_cb (gpointer user_data)
 
   if (!run->stopping)
     {
-      if (self->store != NULL && (self->max_age_found != 0 || self->max_age_not_found != 0))
-        {
-          cache_read_next (run);
-        }
-      else
-        {
-          run->cache_next = run->n_lookups;
-          for (guint i = 0; i < run->n_lookups; i++)
-            take_miss (run, &run->lookups[i]);
-        }
+      cache_read_next (run);
       mark_progress (self);
     }
 
+  maybe_finish (run);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+misses_cb (gpointer user_data)
+{
+  Run *run = user_data;
+  GSource *source = g_main_current_source ();
+  guint n = MIN (CACHE_CHUNK, run->n_lookups - run->cache_next);
+
+  for (guint i = 0; i < n && !run->stopping; i++)
+    take_miss (run, &run->lookups[run->cache_next++]);
+  mark_progress (run->batch);
   pump (run);
+
+  if (run->cache_next < run->n_lookups && !run->stopping)
+    return G_SOURCE_CONTINUE;
+
+  chunk_done (run, source);
+  maybe_finish (run);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+settle_cb (gpointer user_data)
+{
+  Run *run = user_data;
+  GSource *source = g_main_current_source ();
+  guint settled = 0;
+
+  for (; run->settle_next < run->n_lookups && settled < SETTLE_CHUNK; run->settle_next++)
+    {
+      Lookup *lookup = &run->lookups[run->settle_next];
+
+      if (lookup->state != LOOKUP_DONE)
+        {
+          give_up (run, lookup, run->stop_reason);
+          settled++;
+        }
+    }
+
+  if (run->settle_next < run->n_lookups)
+    return G_SOURCE_CONTINUE;
+
+  chunk_done (run, source);
   maybe_finish (run);
   return G_SOURCE_REMOVE;
 }
