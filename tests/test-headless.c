@@ -22,6 +22,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -63,11 +64,21 @@ mock_stop (Mock *mock)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Mock, mock_stop)
 
+/* A failed assertion aborts the test: the server must not outlive it (and keep the test
+ * runner waiting on the pipes it inherited).
+ */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 mock_start (Mock               *mock,
             const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) data = NULL;
   g_autoptr(GError) error = NULL;
   const char *exe = g_getenv ("RV_MOCK_SERVER_EXE");
@@ -79,8 +90,9 @@ mock_start (Mock               *mock,
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  mock->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  mock->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   data = g_data_input_stream_new (g_subprocess_get_stdout_pipe (mock->process));
   mock->url = g_data_input_stream_read_line_utf8 (data, NULL, NULL, &error);
@@ -135,6 +147,7 @@ spawn_headless (const char * const  *args,
 
   launcher = g_subprocess_launcher_new (flags | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
