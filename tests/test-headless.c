@@ -647,6 +647,15 @@ test_headless_unavailable (void)
   g_assert_nonnull (strstr (err, "unavailable"));
   g_assert_cmpint (stat_int (&mock, "requests"), <, 40);
   g_assert_true (g_file_test (f.output, G_FILE_TEST_EXISTS));
+
+  /* The output says why each row is pending. */
+  {
+    g_autofree char *bytes = NULL;
+
+    g_assert_true (g_file_get_contents (f.output, &bytes, NULL, NULL));
+    g_assert_nonnull (strstr (bytes, "Pending,Not checked: the provider is unavailable (APIMIGO"));
+    g_assert_null (strstr (bytes, "the run was cancelled"));
+  }
 }
 
 static void

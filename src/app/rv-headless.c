@@ -268,6 +268,12 @@ on_state (RvBatch    *batch,
    */
   error = rv_batch_get_last_error (batch);
   run->unavailable = g_strdup (error != NULL ? error->message : _("The provider does not answer"));
+  {
+    /* Translators: %s says why the provider is unavailable. */
+    g_autofree char *reason = g_strdup_printf (_("Not checked: the provider is unavailable (%s)"),
+                                               run->unavailable);
+    rv_batch_set_cancel_reason (batch, reason);
+  }
   g_cancellable_cancel (run->cancellable);
 }
 
@@ -277,6 +283,7 @@ on_signal (gpointer user_data)
   Run *run = user_data;
 
   run->interrupted = TRUE;
+  rv_batch_set_cancel_reason (run->batch, _("Not checked: the run was interrupted"));
   g_cancellable_cancel (run->cancellable);
   return G_SOURCE_CONTINUE;
 }
@@ -677,6 +684,8 @@ rv_headless_run (const RvHeadlessOptions *options)
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
 
   started = g_get_monotonic_time ();
+  /* A plain log gets its first line after an interval, not an empty one at the start. */
+  run.last_print = run.progress == PROGRESS_PLAIN ? started : 0;
   rv_batch_run_async (batch, cancellable, on_run_done, &run);
   if (!run.done)
     g_main_loop_run (loop);

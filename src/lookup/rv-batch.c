@@ -227,6 +227,7 @@ struct _RvBatch
   RvStore         *store;
   GPtrArray       *providers;
   char            *offline_reason;
+  char            *cancel_reason;
 
   guint            concurrency;
   guint            rate;
@@ -1601,7 +1602,8 @@ run_cancelled_cb (GCancellable *cancellable,
           !g_cancellable_set_error_if_cancelled (run->caller_cancellable, &error))
         g_cancellable_set_error_if_cancelled (run->cancellable, &error);
 
-      stop_run (run, error, _("Not checked: the run was cancelled"));
+      stop_run (run, error, run->batch->cancel_reason != NULL ? run->batch->cancel_reason
+                                                              : _("Not checked: the run was cancelled"));
       maybe_finish (run);
     }
 
@@ -1847,6 +1849,7 @@ rv_batch_finalize (GObject *object)
   g_clear_pointer (&self->row_entries, g_array_unref);
   g_clear_pointer (&self->index, g_hash_table_unref);
   g_clear_pointer (&self->offline_reason, g_free);
+  g_clear_pointer (&self->cancel_reason, g_free);
   g_clear_error (&self->last_error);
   g_clear_pointer (&self->limiter, rv_rate_limiter_free);
   g_clear_pointer (&self->rand, g_rand_free);
@@ -2016,6 +2019,25 @@ rv_batch_set_offline_reason (RvBatch    *self,
 
   g_free (self->offline_reason);
   self->offline_reason = g_strdup (reason);
+}
+
+/**
+ * rv_batch_set_cancel_reason:
+ * @self: a #RvBatch
+ * @reason: (nullable): one translated sentence, or %NULL for the default
+ *
+ * Sets the reason given to the values left unanswered when a run is cancelled, for a
+ * caller that cancels for a reason of its own (the provider is unavailable, the user
+ * pressed Ctrl+C). The default is "Not checked: the run was cancelled".
+ */
+void
+rv_batch_set_cancel_reason (RvBatch    *self,
+                            const char *reason)
+{
+  g_return_if_fail (RV_IS_BATCH (self));
+
+  g_free (self->cancel_reason);
+  self->cancel_reason = g_strdup (reason);
 }
 
 /**

@@ -91,6 +91,8 @@ void                   rv_batch_add_provider          (RvBatch              *sel
                                                        RvProvider           *provider);
 void                   rv_batch_set_offline_reason    (RvBatch              *self,
                                                        const char           *reason);
+void                   rv_batch_set_cancel_reason     (RvBatch              *self,
+                                                       const char           *reason);
 void                   rv_batch_set_concurrency       (RvBatch              *self,
                                                        guint                 concurrency);
 guint                  rv_batch_get_concurrency       (RvBatch              *self);

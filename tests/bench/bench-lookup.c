@@ -38,6 +38,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -315,6 +316,7 @@ main (int   argc,
   double limit = CONCURRENCY / (LATENCY_MS / 1000.0);
   double engine_rate, batch_rate, rated_rate;
 
+  setlocale (LC_ALL, "");
   if (argc > 1)
     n = (guint) g_ascii_strtoull (argv[1], NULL, 10);
   if (argc > 2)
