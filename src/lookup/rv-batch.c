@@ -697,14 +697,19 @@ kick (Run *run)
 }
 
 /* Settles a lookup without an answer: its entries stay PENDING, with @reason. */
+/* Closes @lookup: its entries get @record's answer, or, without one, stay pending with
+ * @reason.
+ */
 static void
-give_up (Run        *run,
-         Lookup     *lookup,
-         const char *reason)
+settle (Run        *run,
+        Lookup     *lookup,
+        RvRecord   *record,
+        const char *reason)
 {
   RvBatch *self = run->batch;
 
   g_assert (lookup->state != LOOKUP_DONE);
+  g_assert (record != NULL || reason != NULL);
 
   lookup->state = LOOKUP_DONE;
   run->n_open--;
@@ -713,8 +718,17 @@ give_up (Run        *run,
       guint index = lookup_get_entry (lookup, i);
       Entry *entry = get_entry (self, index);
 
-      replace_result (self, index, rv_result_new_pending (entry->result, reason));
+      replace_result (self, index, record != NULL ? rv_result_new_answered (entry->result, record)
+                                                  : rv_result_new_pending (entry->result, reason));
     }
+}
+
+static void
+give_up (Run        *run,
+         Lookup     *lookup,
+         const char *reason)
+{
+  settle (run, lookup, NULL, reason);
 }
 
 /* Reports an answer that is in the store (or that needs none): the entries get it. */
@@ -723,19 +737,7 @@ report_answer (Run      *run,
                Lookup   *lookup,
                RvRecord *record)
 {
-  RvBatch *self = run->batch;
-
-  g_assert (lookup->state != LOOKUP_DONE);
-
-  lookup->state = LOOKUP_DONE;
-  run->n_open--;
-  for (guint i = 0; i < lookup_n_entries (lookup); i++)
-    {
-      guint index = lookup_get_entry (lookup, i);
-      Entry *entry = get_entry (self, index);
-
-      replace_result (self, index, rv_result_new_answered (entry->result, record));
-    }
+  settle (run, lookup, record, NULL);
 }
 
 /* Sends @lookup to the provider it is at: a lookup_many() queue, or the window's. */
