@@ -27,6 +27,8 @@
 
 #include <glib/gstdio.h>
 
+#include "rv-ruc.h"
+
 static void
 reading_progress_cb (double   fraction,
                      gpointer user_data)
@@ -297,4 +299,24 @@ rv_test_check_suppliers (RvWorkbook *workbook)
   rv_test_check_cell (sheet, "C5", "number:20131312955");
   rv_test_check_cell (sheet, "A6", "text:Cliente sin documento");
   rv_test_check_cell (sheet, "C6", "empty:");
+}
+
+/**
+ * rv_test_make_ruc:
+ * @prefix: two digits ("10", "20"…)
+ * @n: the body; its last eight digits are used
+ *
+ * Returns: (transfer full): the 11-digit RUC @prefix + @n with its right check digit
+ */
+char *
+rv_test_make_ruc (const char *prefix,
+                  guint       n)
+{
+  char ruc[12];
+
+  g_snprintf (ruc, sizeof ruc, "%s%08u", prefix, n % 100000000);
+  ruc[10] = '0' + rv_ruc_compute_check_digit (ruc);
+  ruc[11] = 0;
+  g_assert_true (rv_ruc_is_valid (ruc));
+  return g_strdup (ruc);
 }

@@ -71,5 +71,7 @@ void        rv_test_check_refused (RvTestReader     reader,
                                    const char      *message_part);
 
 void        rv_test_check_suppliers (RvWorkbook    *workbook);
+char       *rv_test_make_ruc      (const char      *prefix,
+                                   guint            n);
 
 G_END_DECLS

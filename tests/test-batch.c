@@ -35,6 +35,7 @@
 #include "rv-result.h"
 #include "rv-ruc.h"
 #include "rv-store.h"
+#include "rv-test-sheet.h"
 
 /* The engine against a fake provider defined here: every answer, fault and delay is
  * programmed per RUC, and the fake records each call (when, how many others were in
@@ -625,20 +626,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-/* An 11-digit RUC with prefix @prefix (two digits) and a right check digit. */
-static char *
-make_ruc (const char *prefix,
-          guint       n)
-{
-  char ruc[12];
-
-  g_snprintf (ruc, sizeof ruc, "%s%08u", prefix, n % 100000000);
-  ruc[10] = '0' + rv_ruc_compute_check_digit (ruc);
-  ruc[11] = 0;
-  g_assert_true (rv_ruc_is_valid (ruc));
-  return g_strdup (ruc);
-}
-
 /* @n distinct company RUCs, as a NULL-terminated array. */
 static GStrv
 make_rucs (guint n,
@@ -647,7 +634,7 @@ make_rucs (guint n,
   GStrv rucs = g_new0 (char *, n + 1);
 
   for (guint i = 0; i < n; i++)
-    rucs[i] = make_ruc ("20", first + i * 7);
+    rucs[i] = rv_test_make_ruc ("20", first + i * 7);
   return rucs;
 }
 
@@ -990,7 +977,7 @@ test_rows_many (void)
   /* 100,000 rows: 50,000 distinct RUCs twice each, in spreadsheet shapes. */
   for (guint i = 0; i < 100000; i++)
     {
-      g_autofree char *ruc = make_ruc ("20", (i % 50000) * 13);
+      g_autofree char *ruc = rv_test_make_ruc ("20", (i % 50000) * 13);
 
       g_ptr_array_add (values, i % 2 == 0 ? g_strdup (ruc) : g_strdup_printf ("'%s", ruc));
     }
@@ -2221,7 +2208,7 @@ test_retry_pending (Fixture       *fixture,
    */
   {
     char dni_ruc[12];
-    g_autofree char *fresh = make_ruc ("20", 77777);
+    g_autofree char *fresh = rv_test_make_ruc ("20", 77777);
     const char *more[] = { NULL, NULL, NULL, NULL };
 
     g_assert_true (rv_ruc_from_dni ("40506070", dni_ruc));
@@ -2471,7 +2458,7 @@ test_stress (Fixture       *fixture,
    */
   for (guint i = 0; i < 10000; i++)
     {
-      g_autofree char *ruc = make_ruc ("20", 30000000 + i * 3);
+      g_autofree char *ruc = rv_test_make_ruc ("20", 30000000 + i * 3);
 
       g_ptr_array_add (values, g_strdup (ruc));
       if (i % 3 == 0)
@@ -2603,7 +2590,7 @@ test_main_loop (void)
    * unanswered, so that the run has them all to settle.
    */
   for (guint i = 0; i < 200000; i++)
-    g_ptr_array_add (values, make_ruc ("20", 50000000 + (i % 100000) * 3));
+    g_ptr_array_add (values, rv_test_make_ruc ("20", 50000000 + (i % 100000) * 3));
   rv_batch_add_rows (batch, (const char * const *) values->pdata, values->len);
   rv_batch_set_concurrency (batch, 50);
   watch_batch (&watch, batch, NULL);

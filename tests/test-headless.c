@@ -33,6 +33,7 @@
 #include "rv-ruc.h"
 #include "rv-sheet-reader.h"
 #include "rv-store.h"
+#include "rv-test-sheet.h"
 
 /* `ruc-validator --headless` as a user runs it: the real program, with no display, against
  * rv-mock-server in its own process on 127.0.0.1.
@@ -180,19 +181,6 @@ run_headless (const char * const  *args,
   return g_subprocess_get_exit_status (process);
 }
 
-/* A valid RUC from a prefix and eight digits. */
-static char *
-make_ruc (const char *prefix,
-          guint       body)
-{
-  char digits[12];
-
-  g_snprintf (digits, sizeof digits, "%s%08u", prefix, body % 100000000);
-  digits[10] = '0' + rv_ruc_compute_check_digit (digits);
-  digits[11] = 0;
-  return g_strdup (digits);
-}
-
 typedef struct
 {
   char    *dir;
@@ -293,7 +281,7 @@ fixture_init (Fixture *f,
 
   for (guint i = 0; i < n_unique; i++)
     {
-      g_autofree char *ruc = make_ruc (i % 3 == 0 ? "10" : "20", 13131295 + i * 7919);
+      g_autofree char *ruc = rv_test_make_ruc (i % 3 == 0 ? "10" : "20", 13131295 + i * 7919);
       const char *value = ruc;
       g_autofree char *mangled = NULL;
 

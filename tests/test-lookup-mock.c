@@ -35,6 +35,7 @@
 #include "rv-result.h"
 #include "rv-ruc.h"
 #include "rv-store.h"
+#include "rv-test-sheet.h"
 
 /* The lookup engine (RvBatch) with the real APIMIGO provider against the mock APIMIGO
  * server, in this process: the mock runs on its own thread and main context, so that
@@ -201,20 +202,6 @@ temp_store_count (TempStore *temp)
 
 /* Values */
 
-/* An 11-digit RUC with prefix @prefix (two digits) and a right check digit. */
-static char *
-make_ruc (const char *prefix,
-          guint       n)
-{
-  char ruc[12];
-
-  g_snprintf (ruc, sizeof ruc, "%s%08u", prefix, n % 100000000);
-  ruc[10] = '0' + rv_ruc_compute_check_digit (ruc);
-  ruc[11] = 0;
-  g_assert_true (rv_ruc_is_valid (ruc));
-  return g_strdup (ruc);
-}
-
 /* @n distinct company RUCs, as a NULL-terminated array. */
 static GStrv
 make_rucs (guint n,
@@ -223,7 +210,7 @@ make_rucs (guint n,
   GStrv rucs = g_new0 (char *, n + 1);
 
   for (guint i = 0; i < n; i++)
-    rucs[i] = make_ruc ("20", first + i * 7919);
+    rucs[i] = rv_test_make_ruc ("20", first + i * 7919);
   return rucs;
 }
 
@@ -492,7 +479,7 @@ test_dedup (void)
 
   /* 100 companies and 20 people with a RUC 10. */
   for (guint i = 0; i < 100; i++)
-    g_ptr_array_add (distinct, make_ruc ("20", 30000001 + i * 104729));
+    g_ptr_array_add (distinct, rv_test_make_ruc ("20", 30000001 + i * 104729));
   for (guint i = 0; i < 20; i++)
     {
       g_autofree char *dni = g_strdup_printf ("%08u", 41000000 + i * 3571);

@@ -52,6 +52,7 @@
 #include "rv-mock-api.h"
 #include "rv-ruc.h"
 #include "rv-store.h"
+#include "rv-test-sheet.h"
 
 #define CONCURRENCY 10
 #define LATENCY_MS 100
@@ -162,14 +163,7 @@ make_rucs (guint n,
   GPtrArray *rucs = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < n; i++)
-    {
-      char digits[12];
-
-      g_snprintf (digits, sizeof digits, "20%08u", (seed * 1000003u + i * 7919u) % 100000000u);
-      digits[10] = '0' + rv_ruc_compute_check_digit (digits);
-      digits[11] = 0;
-      g_ptr_array_add (rucs, g_strdup (digits));
-    }
+    g_ptr_array_add (rucs, rv_test_make_ruc ("20", seed * 1000003u + i * 7919u));
   return rucs;
 }
 
