@@ -31,6 +31,7 @@
 
 #include "rv-headless.h"
 #include "rv-ruc.h"
+#include "rv-sheet-reader.h"
 
 /* The command-line modes run here, before GtkApplication starts up, so that they work
  * on a machine without a display: nothing in this file may touch GTK.
@@ -98,6 +99,48 @@ wants_cli (char **argv)
         return TRUE;
     }
   return FALSE;
+}
+
+static void
+drop_text (const char *text)
+{
+}
+
+/**
+ * rv_cli_read_file:
+ * @path: a spreadsheet
+ * @error: one sentence naming the file and the reason
+ *
+ * Reads @path in this thread, for the command-line modes. libgsf prints its own
+ * diagnostics ("Header is 0x…") on a damaged archive; the error says what is wrong, so
+ * they are dropped while reading.
+ *
+ * Returns: (transfer full) (nullable): the workbook
+ */
+RvWorkbook *
+rv_cli_read_file (const char  *path,
+                  GError     **error)
+{
+  GPrintFunc old_printerr = g_set_printerr_handler (drop_text);
+  RvWorkbook *workbook = rv_sheet_read_file (path, NULL, NULL, NULL, error);
+
+  g_set_printerr_handler (old_printerr);
+  return workbook;
+}
+
+/**
+ * rv_cli_dup_column_error:
+ * @error: what rv_column_detect_workbook() said
+ *
+ * Returns: (transfer full): the sentence to print; for an ambiguous column it also says
+ *   how to choose
+ */
+char *
+rv_cli_dup_column_error (const GError *error)
+{
+  if (g_error_matches (error, RV_SHEET_ERROR, RV_SHEET_ERROR_AMBIGUOUS_COLUMN))
+    return g_strdup_printf ("%s; %s", error->message, _("choose one with --column"));
+  return g_strdup (error->message);
 }
 
 /* Keeps a line of --check output on one line whatever the argument holds. */

@@ -22,6 +22,8 @@
 
 #include <glib.h>
 
+#include "rv-workbook.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -43,5 +45,9 @@ int      rv_cli_check       (const char * const *values);
 int      rv_cli_inspect     (const char         *path,
                              const char         *sheet_spec,
                              const char         *column_spec);
+
+RvWorkbook *rv_cli_read_file         (const char    *path,
+                                      GError       **error);
+char       *rv_cli_dup_column_error  (const GError  *error);
 
 G_END_DECLS

@@ -193,6 +193,7 @@ print_progress (Run      *run,
                 gboolean  force)
 {
   const RvBatchProgress *p = rv_batch_get_progress (run->batch);
+  g_autoptr(GString) line = NULL;
   gint64 now = g_get_monotonic_time ();
 
   if (run->progress == PROGRESS_NONE)
@@ -212,38 +213,36 @@ print_progress (Run      *run,
                   p->in_flight, p->rate, p->eta_us >= 0 ? p->eta_us / 1000 : -1);
       return;
     }
-  else
+
+  line = g_string_new (NULL);
+
+  /* Translators: progress of a run: distinct RUCs with a verdict, of all. */
+  g_string_append_printf (line, _("%'u of %'u checked"), p->done, p->unique);
+  g_string_append_printf (line, " · %'u %s · %'u %s · %'u %s",
+                          p->counts[RV_VERDICT_VALID], rv_verdict_get_label (RV_VERDICT_VALID),
+                          p->counts[RV_VERDICT_OBSERVED], rv_verdict_get_label (RV_VERDICT_OBSERVED),
+                          p->counts[RV_VERDICT_NOT_FOUND], rv_verdict_get_label (RV_VERDICT_NOT_FOUND));
+  if (p->rate > 0)
     {
-      g_autoptr(GString) line = g_string_new (NULL);
-
-      /* Translators: progress of a run: distinct RUCs with a verdict, of all. */
-      g_string_append_printf (line, _("%'u of %'u checked"), p->done, p->unique);
-      g_string_append_printf (line, " · %'u %s · %'u %s · %'u %s",
-                              p->counts[RV_VERDICT_VALID], rv_verdict_get_label (RV_VERDICT_VALID),
-                              p->counts[RV_VERDICT_OBSERVED], rv_verdict_get_label (RV_VERDICT_OBSERVED),
-                              p->counts[RV_VERDICT_NOT_FOUND], rv_verdict_get_label (RV_VERDICT_NOT_FOUND));
-      if (p->rate > 0)
-        {
-          /* Translators: lookups per minute. */
-          g_autofree char *rate = g_strdup_printf (_("%.0f/min"), p->rate);
-          g_string_append_printf (line, " · %s", rate);
-        }
-      if (p->eta_us > 0)
-        {
-          g_autofree char *eta = format_duration (p->eta_us);
-          g_string_append (line, " · ");
-          /* Translators: %s is a duration such as "3 min 12 s". */
-          g_string_append_printf (line, _("about %s left"), eta);
-        }
-
-      if (run->progress == PROGRESS_LIVE)
-        {
-          g_printerr ("\r\033[K%s", line->str);
-          run->line_open = TRUE;
-        }
-      else
-        g_printerr ("%s\n", line->str);
+      /* Translators: lookups per minute. */
+      g_autofree char *rate = g_strdup_printf (_("%.0f/min"), p->rate);
+      g_string_append_printf (line, " · %s", rate);
     }
+  if (p->eta_us > 0)
+    {
+      g_autofree char *eta = format_duration (p->eta_us);
+      g_string_append (line, " · ");
+      /* Translators: %s is a duration such as "3 min 12 s". */
+      g_string_append_printf (line, _("about %s left"), eta);
+    }
+
+  if (run->progress == PROGRESS_LIVE)
+    {
+      g_printerr ("\r\033[K%s", line->str);
+      run->line_open = TRUE;
+    }
+  else
+    g_printerr ("%s\n", line->str);
 }
 
 static void
@@ -381,11 +380,6 @@ row_is_blank (RvSheet *sheet,
   return TRUE;
 }
 
-static void
-drop_text (const char *text)
-{
-}
-
 static char *
 get_token (const RvHeadlessOptions  *options,
            GError                  **error)
@@ -488,13 +482,13 @@ rv_headless_run (const RvHeadlessOptions *options)
   RvExportRows only = RV_EXPORT_ALL;
   g_auto(Run) run = { 0 };
   RvRun record = { 0 };
-  GPrintFunc old_printerr;
   RvSheet *sheet;
   gint64 started;
   gint64 run_id;
   guint n_rows, first_row, column, concurrency, rate, timeout;
   int header_row;
   guint sigint, sigterm;
+  guint n_values = 0;
   gboolean use_migo;
 
   g_return_val_if_fail (options != NULL && options->input != NULL, RV_EXIT_USAGE);
@@ -584,12 +578,7 @@ rv_headless_run (const RvHeadlessOptions *options)
   else if (!use_migo)
     offline_why = g_strdup (_("Not checked online: no API token is configured"));
 
-  /* The input. libgsf prints its own diagnostics on a damaged archive; the sentence
-   * below says what is wrong.
-   */
-  old_printerr = g_set_printerr_handler (drop_text);
-  workbook = rv_sheet_read_file (options->input, NULL, NULL, NULL, &error);
-  g_set_printerr_handler (old_printerr);
+  workbook = rv_cli_read_file (options->input, &error);
   if (workbook == NULL)
     {
       print_message (run.progress, "error", error->message);
@@ -599,14 +588,9 @@ rv_headless_run (const RvHeadlessOptions *options)
   guess = rv_column_detect_workbook (workbook, options->sheet, options->column, &error);
   if (guess == NULL)
     {
-      if (g_error_matches (error, RV_SHEET_ERROR, RV_SHEET_ERROR_AMBIGUOUS_COLUMN))
-        {
-          g_autofree char *text = g_strdup_printf ("%s; %s", error->message,
-                                                   _("choose one with --column"));
-          print_message (run.progress, "error", text);
-        }
-      else
-        print_message (run.progress, "error", error->message);
+      g_autofree char *text = rv_cli_dup_column_error (error);
+
+      print_message (run.progress, "error", text);
       return RV_EXIT_FAILURE;
     }
 
@@ -657,6 +641,7 @@ rv_headless_run (const RvHeadlessOptions *options)
           value = rv_sheet_get_text (sheet, r, column);
           if (value == NULL)
             value = "";
+          n_values++;
         }
       g_ptr_array_add (values, (gpointer) value);
     }
@@ -698,10 +683,7 @@ rv_headless_run (const RvHeadlessOptions *options)
     const RvBatchProgress *p = rv_batch_get_progress (batch);
 
     record.id = run_id;
-    record.total = 0;
-    for (guint r = 0; r < n_rows; r++)
-      if (rv_batch_get_row_entry (batch, r) >= 0)
-        record.total++;
+    record.total = n_values;
     record.unique = p->unique;
     memcpy (record.counts, p->counts, sizeof record.counts);
     record.cache_hits = p->cache_hits;

@@ -177,11 +177,6 @@ count_column (RvColumnGuess *guess)
   return counts;
 }
 
-static void
-drop_text (const char *text)
-{
-}
-
 /**
  * rv_cli_inspect:
  * @path: the file
@@ -208,15 +203,9 @@ rv_cli_inspect (const char *path,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *json = NULL;
-  GPrintFunc old_printerr;
   RvFileFormat format;
 
-  /* libgsf prints its own diagnostics ("Header is 0x…") on a damaged archive; the
-   * sentence below says what is wrong. The command line reads in this one thread.
-   */
-  old_printerr = g_set_printerr_handler (drop_text);
-  workbook = rv_sheet_read_file (path, NULL, NULL, NULL, &error);
-  g_set_printerr_handler (old_printerr);
+  workbook = rv_cli_read_file (path, &error);
   if (workbook == NULL)
     {
       g_printerr ("ruc-validator: %s\n", error->message);
@@ -294,10 +283,9 @@ rv_cli_inspect (const char *path,
 
   if (chosen == NULL)
     {
-      if (g_error_matches (error, RV_SHEET_ERROR, RV_SHEET_ERROR_AMBIGUOUS_COLUMN))
-        g_printerr ("ruc-validator: %s; %s\n", error->message, _("choose one with --column"));
-      else
-        g_printerr ("ruc-validator: %s\n", error->message);
+      g_autofree char *text = rv_cli_dup_column_error (error);
+
+      g_printerr ("ruc-validator: %s\n", text);
       return RV_EXIT_FAILURE;
     }
 
