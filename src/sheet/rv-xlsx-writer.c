@@ -25,11 +25,13 @@
 #include "rv-sheet-writer-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <xlsxwriter.h>
 
 /*
@@ -50,7 +52,9 @@
  *    escaped too.
  *  - lxw_workbook_free() does not close the worksheets' temporary files, and writes to
  *    them are not checked: a cancelled write closes them itself, and each sheet's file is
- *    asked for errors once its rows are written.
+ *    asked for errors once its rows are written. A workbook_close() that fails (a full
+ *    disk) leaves them open too, and nothing safe can be done about it from here; the
+ *    destination is at least tried before any row is written.
  *
  * Dates are written as Excel serial numbers computed here (the 1900 system, with Lotus'
  * 1900-02-29), with a date format, so that a spreadsheet sorts and filters them as dates.
@@ -97,7 +101,7 @@ typedef struct
   /* One per sheet of the plan, NULL until added; the workbook owns them. */
   lxw_worksheet **worksheets;
   guint           n_sheets;
-  /* Made when first needed; the workbook owns them. NONE and GENERAL stays NULL. */
+  /* Made when first needed; the workbook owns them. NONE and GENERAL stay NULL. */
   lxw_format     *formats[RV_N_EXPORT_STYLES][N_NUMBER_FORMATS];
   /* A text that had to be cut or escaped. */
   GString        *text;
@@ -392,6 +396,7 @@ static const char *
 fit_text (XlsxWriter *self,
           const char *text)
 {
+  const char *end;
   gsize n_chars = 0;
 
   /* Nearly every cell: short, and nothing to escape. */
@@ -399,10 +404,12 @@ fit_text (XlsxWriter *self,
     return text;
 
   g_string_truncate (self->text, 0);
+  end = text + strlen (text);
 
-  for (const char *p = text; *p != 0;)
+  for (const char *p = text; p < end;)
     {
-      const char *next = g_utf8_next_char (p);
+      /* Never past the end, even if the text were not UTF-8 after all. */
+      const char *next = MIN (g_utf8_next_char (p), end);
       const char *unit = p;
       gsize unit_length = next - p;
       gsize unit_chars = 1;
@@ -527,11 +534,13 @@ add_worksheet (XlsxWriter  *self,
 {
   const char *name = _rv_export_plan_get_sheet_name (self->plan, sheet);
   lxw_error code;
+  int saved_errno;
 
   errno = 0;
   self->worksheets[sheet] = workbook_add_worksheet (self->workbook, name);
   if (self->worksheets[sheet] != NULL)
     return TRUE;
+  saved_errno = errno;
 
   /* A name Excel refuses (the plan makes them valid: this is a bug), or no temporary
    * file for the rows.
@@ -539,7 +548,7 @@ add_worksheet (XlsxWriter  *self,
   code = workbook_validate_sheet_name (self->workbook, name);
   if (code == LXW_NO_ERROR)
     code = LXW_ERROR_CREATING_TMPFILE;
-  set_lxw_error (error, code, errno);
+  set_lxw_error (error, code, saved_errno);
   return FALSE;
 }
 
@@ -600,11 +609,14 @@ write_sheet (XlsxWriter  *self,
         return FALSE;
     }
 
+  if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
+    return FALSE;
+
   for (guint row = 0; row < n_rows; row++)
     {
       const RvExportCell *cells;
 
-      if (row % CANCEL_INTERVAL == 0 &&
+      if (row > 0 && row % CANCEL_INTERVAL == 0 &&
           g_cancellable_set_error_if_cancelled (self->cancellable, error))
         return FALSE;
 
@@ -658,7 +670,6 @@ write_workbook (RvExportPlan  *plan,
                 const char    *path,
                 GError       **error)
 {
-  g_autofree char *comments = NULL;
   g_autofree char *tmpdir = g_strdup (g_get_tmp_dir ());
   g_autofree lxw_worksheet **worksheets = NULL;
   g_autoptr(GString) text = NULL;
@@ -666,6 +677,7 @@ write_workbook (RvExportPlan  *plan,
   lxw_doc_properties properties = { 0 };
   XlsxWriter self = { 0 };
   lxw_error code;
+  int fd;
 
   self.plan = plan;
   self.cancellable = _rv_export_plan_get_cancellable (plan);
@@ -673,8 +685,15 @@ write_workbook (RvExportPlan  *plan,
   self.worksheets = worksheets = g_new0 (lxw_worksheet *, MAX (self.n_sheets, 1));
   self.text = text = g_string_sized_new (256);
 
-  if (g_cancellable_set_error_if_cancelled (self.cancellable, error))
-    return FALSE;
+  /* libxlsxwriter opens @path only once every row is written, and when that fails it
+   * leaves the rows' temporary files open: better fail now.
+   */
+  fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
+  if (fd < 0 || !g_close (fd, NULL))
+    {
+      set_errno_error (error, errno);
+      return FALSE;
+    }
 
   options.constant_memory = LXW_TRUE;
   options.tmpdir = tmpdir;
@@ -687,10 +706,9 @@ write_workbook (RvExportPlan  *plan,
       return FALSE;
     }
 
-  comments = g_strdup_printf ("%s %s", PACKAGE_NAME, PACKAGE_VERSION);
   properties.title = (char *) _rv_export_plan_get_title (plan);
   properties.author = (char *) PACKAGE_NAME;
-  properties.comments = comments;
+  properties.comments = (char *) PACKAGE_NAME " " PACKAGE_VERSION;
   if (!check (workbook_set_properties (self.workbook, &properties), error))
     goto failed;
 
