@@ -489,6 +489,7 @@ typedef struct
 {
   RvSheet         *sheet;
   GPtrArray       *results;
+  GDateTime       *started_at;
   RvExportSummary  summary;
   RvExport         export;
 } Simple;
@@ -498,6 +499,7 @@ simple_free (Simple *simple)
 {
   g_clear_object (&simple->sheet);
   g_clear_pointer (&simple->results, g_ptr_array_unref);
+  g_clear_pointer (&simple->started_at, g_date_time_unref);
   g_free (simple);
 }
 
@@ -512,6 +514,11 @@ simple_new (int header_row)
   simple->results = g_ptr_array_new ();
   simple->summary.file_name = "datos.xlsx";
   simple->summary.provider = "Offline: check digits only";
+  /* Without it, the Summary would tell the time of the export, and a plan made again
+   * to check the file could be a second later.
+   */
+  simple->started_at = g_date_time_new_utc (2026, 11, 20, 10, 0, 0);
+  simple->summary.started_at = simple->started_at;
   simple->export.sheet = simple->sheet;
   simple->export.header_row = header_row;
   simple->export.first_row = header_row + 1;
@@ -736,64 +743,95 @@ test_long_texts (Fixture       *fixture,
   check_parts (simple_get_export (simple), path);
 }
 
-/* Numbers are written with a point whatever the thread's locale says. */
+static const char * const comma_locales[] = {
+  "es_PE.UTF-8", "es_ES.UTF-8", "de_DE.UTF-8", "fr_FR.UTF-8",
+};
+
+/* An installed locale whose decimal point is a comma, or (locale_t) 0. */
+static locale_t
+find_comma_locale (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (comma_locales); i++)
+    {
+      locale_t locale = newlocale (LC_ALL_MASK, comma_locales[i], (locale_t) 0);
+
+      if (locale != (locale_t) 0 && strcmp (nl_langinfo_l (RADIXCHAR, locale), ",") == 0)
+        return locale;
+      if (locale != (locale_t) 0)
+        freelocale (locale);
+    }
+
+  return (locale_t) 0;
+}
+
+/* es_ES, compiled into @folder by localedef and loaded from there. */
+static locale_t
+make_comma_locale (const char *folder)
+{
+  g_autofree char *target = g_build_filename (folder, "es_ES.UTF-8", NULL);
+  const char *localedef[] = { "localedef", "-i", "es_ES", "-f", "UTF-8", target, NULL };
+  const char *rm[] = { "rm", "-rf", folder, NULL };
+  locale_t locale;
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_spawn_sync (NULL, (char **) localedef, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                               G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  g_setenv ("LOCPATH", folder, TRUE);
+  locale = newlocale (LC_ALL_MASK, "es_ES.UTF-8", (locale_t) 0);
+  g_unsetenv ("LOCPATH");
+
+  /* Loaded: the files can go (the tear-down removes plain files only). */
+  g_assert_true (g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, NULL, NULL));
+  return locale;
+}
+
+/* Numbers are written with a point whatever the thread's locale says. In a subprocess,
+ * since a locale made here needs LOCPATH, with which glibc's newlocale() leaks a little.
+ */
 static void
 test_locale (Fixture       *fixture,
              gconstpointer  data)
 {
-  static const char * const names[] = { "es_PE.UTF-8", "es_ES.UTF-8", "de_DE.UTF-8",
-                                         "fr_FR.UTF-8" };
-  g_autoptr(Simple) simple = simple_new (0);
-  g_autofree char *path = fixture_path (fixture, "numeros.xlsx");
-  g_autofree char *locales = fixture_path (fixture, "locales");
+  g_autoptr(Simple) simple = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *locales = NULL;
   g_autoptr(xmlDoc) sheet_xml = NULL;
   g_autofree char *value = NULL;
-  locale_t comma = (locale_t) 0;
+  locale_t comma;
   locale_t previous;
 
-  for (guint i = 0; i < G_N_ELEMENTS (names) && comma == (locale_t) 0; i++)
+  if (!g_test_subprocess ())
     {
-      comma = newlocale (LC_ALL_MASK, names[i], (locale_t) 0);
-      if (comma != (locale_t) 0 && strcmp (nl_langinfo_l (RADIXCHAR, comma), ",") != 0)
-        g_clear_pointer (&comma, freelocale);
-    }
+      g_autofree char *localedef = g_find_program_in_path ("localedef");
 
-  if (comma == (locale_t) 0)
-    {
-      /* No such locale installed: make one here, if the C library can. */
-      g_autofree char *target = g_build_filename (locales, "es_ES.UTF-8", NULL);
-      const char *argv[] = { "localedef", "-i", "es_ES", "-f", "UTF-8", target, NULL };
-      int status = -1;
-
-      g_assert_cmpint (g_mkdir (locales, 0700), ==, 0);
-      if (g_spawn_sync (NULL, (char **) argv, NULL,
-                        G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                        G_SPAWN_STDERR_TO_DEV_NULL,
-                        NULL, NULL, NULL, NULL, &status, NULL) &&
-          g_spawn_check_wait_status (status, NULL))
+      comma = find_comma_locale ();
+      if (comma == (locale_t) 0 && localedef == NULL)
         {
-          g_setenv ("LOCPATH", locales, TRUE);
-          comma = newlocale (LC_ALL_MASK, "es_ES.UTF-8", (locale_t) 0);
-          g_unsetenv ("LOCPATH");
+          g_test_skip ("No locale with a decimal comma, and no localedef to make one");
+          return;
         }
+      if (comma != (locale_t) 0)
+        freelocale (comma);
 
-      /* The tear-down removes plain files only. */
-      if (g_file_test (target, G_FILE_TEST_IS_DIR))
-        {
-          const char *rm[] = { "rm", "-rf", locales, NULL };
-
-          g_assert_true (g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                       NULL, NULL, NULL, NULL));
-        }
-      else
-        g_rmdir (locales);
-    }
-
-  if (comma == (locale_t) 0)
-    {
-      g_test_skip ("No locale with a decimal comma");
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
       return;
     }
+
+  simple = simple_new (0);
+  path = fixture_path (fixture, "numeros.xlsx");
+  locales = fixture_path (fixture, "locales");
+
+  comma = find_comma_locale ();
+  if (comma == (locale_t) 0)
+    comma = make_comma_locale (locales);
+  g_assert_true (comma != (locale_t) 0);
 
   simple_add (simple, RV_CELL_NUMBER, "1250.5");
   simple_add (simple, RV_CELL_NUMBER, "-0.001");
