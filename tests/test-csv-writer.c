@@ -1242,31 +1242,31 @@ test_preconditions (Fixture       *fixture,
   RvResult * const *results = listing_get_results (listing);
 
   /* The header row must come before the first data row, inside the sheet. */
-  g_test_expect_message ("rv-csv-writer", G_LOG_LEVEL_CRITICAL, "*header_row*");
+  g_test_expect_message ("rv-sheet-writer", G_LOG_LEVEL_CRITICAL, "*header_row*");
   g_assert_false (rv_sheet_write_csv (listing->sheet, 1, 1, results, RV_EXPORT_ALL, path,
                                       NULL, NULL));
   g_test_assert_expected_messages ();
 
-  g_test_expect_message ("rv-csv-writer", G_LOG_LEVEL_CRITICAL, "*header_row*");
+  g_test_expect_message ("rv-sheet-writer", G_LOG_LEVEL_CRITICAL, "*header_row*");
   g_assert_false (rv_sheet_write_csv (listing->sheet, 4, 5, results, RV_EXPORT_ALL, path,
                                       NULL, NULL));
   g_test_assert_expected_messages ();
 
-  g_test_expect_message ("rv-csv-writer", G_LOG_LEVEL_CRITICAL, "*header_row*");
+  g_test_expect_message ("rv-sheet-writer", G_LOG_LEVEL_CRITICAL, "*header_row*");
   g_assert_false (rv_sheet_write_csv (listing->sheet, -2, 0, results, RV_EXPORT_ALL, path,
                                       NULL, NULL));
   g_test_assert_expected_messages ();
 
-  g_test_expect_message ("rv-csv-writer", G_LOG_LEVEL_CRITICAL, "*results*");
+  g_test_expect_message ("rv-sheet-writer", G_LOG_LEVEL_CRITICAL, "*results*");
   g_assert_false (rv_sheet_write_csv (listing->sheet, 0, 1, NULL, RV_EXPORT_ALL, path,
                                       NULL, NULL));
   g_test_assert_expected_messages ();
 
-  g_test_expect_message ("rv-csv-writer", G_LOG_LEVEL_CRITICAL, "*rows*");
+  g_test_expect_message ("rv-sheet-writer", G_LOG_LEVEL_CRITICAL, "*rows*");
   g_assert_false (rv_sheet_write_csv (listing->sheet, 0, 1, results, 7, path, NULL, NULL));
   g_test_assert_expected_messages ();
 
-  g_test_expect_message ("rv-csv-writer", G_LOG_LEVEL_CRITICAL, "*path*");
+  g_test_expect_message ("rv-sheet-writer", G_LOG_LEVEL_CRITICAL, "*path*");
   g_assert_false (rv_sheet_write_csv (listing->sheet, 0, 1, results, RV_EXPORT_ALL, NULL,
                                       NULL, NULL));
   g_test_assert_expected_messages ();

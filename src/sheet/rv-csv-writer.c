@@ -22,11 +22,9 @@
 
 #include "config.h"
 
-#include "rv-sheet-writer.h"
+#include "rv-sheet-writer-private.h"
 
 #include <string.h>
-
-#include <glib/gi18n-lib.h>
 
 /*
  * The CSV writer: the sheet as it was read, every row and column in order, with the result
@@ -37,9 +35,8 @@
  * leading apostrophe, so that opening the file never runs anything a supplier typed into
  * its name; a plain number such as "-125.50" is left alone, since it computes nothing.
  *
- * The file is replaced safely: the text goes to a temporary file beside it, renamed over
- * the destination only once everything is written, so that a failure or a cancellation
- * leaves the old file as it was and no half-written one.
+ * It writes the first sheet of the plan (rv-export-plan.c), the one with the user's rows;
+ * rv_export_write() gives it the temporary file and puts it in place.
  */
 
 /* Bytes gathered before each write to the file. */
@@ -223,272 +220,51 @@ csv_writer_end_line (CsvWriter  *self,
   return csv_writer_append (self, "\r\n", 2, error);
 }
 
-/* The header line: the sheet's header @row (or empty cells when it has none, @row -1)
- * and the titles of the result columns.
- */
 static gboolean
-write_header (CsvWriter  *self,
-              RvSheet    *sheet,
-              int         row,
-              guint       n_columns,
-              GError    **error)
+write_sheet (CsvWriter     *self,
+             RvExportPlan  *plan,
+             GError       **error)
 {
-  for (guint column = 0; column < n_columns; column++)
-    {
-      const char *text = row >= 0 ? rv_sheet_get_text (sheet, row, column) : "";
-
-      if (!csv_writer_field (self, text, column == 0, error))
-        return FALSE;
-    }
-
-  for (guint column = 0; column < RV_N_RESULT_COLUMNS; column++)
-    {
-      if (!csv_writer_field (self, rv_result_column_get_title (column),
-                             n_columns == 0 && column == 0, error))
-        return FALSE;
-    }
-
-  return csv_writer_end_line (self, error);
-}
-
-/* A row: its cells, padded to @n_columns, then the texts of @result (empty without one). */
-static gboolean
-write_row (CsvWriter       *self,
-           RvSheet         *sheet,
-           guint            row,
-           guint            n_columns,
-           const RvResult  *result,
-           GError         **error)
-{
-  for (guint column = 0; column < n_columns; column++)
-    {
-      if (!csv_writer_field (self, rv_sheet_get_text (sheet, row, column), column == 0, error))
-        return FALSE;
-    }
-
-  for (guint column = 0; column < RV_N_RESULT_COLUMNS; column++)
-    {
-      g_autofree char *text = NULL;
-
-      if (result != NULL)
-        text = rv_result_dup_column_text (result, column);
-
-      if (!csv_writer_field (self, text != NULL ? text : "", n_columns == 0 && column == 0,
-                             error))
-        return FALSE;
-    }
-
-  return csv_writer_end_line (self, error);
-}
-
-static gboolean
-row_is_wanted (const RvResult *result,
-               RvExportRows    rows)
-{
-  switch (rows)
-    {
-    case RV_EXPORT_ALL:
-      return TRUE;
-
-    case RV_EXPORT_VALID:
-      return result != NULL && rv_result_get_verdict (result) == RV_VERDICT_VALID;
-
-    case RV_EXPORT_PROBLEMS:
-      return result != NULL && rv_result_get_verdict (result) != RV_VERDICT_VALID;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static gboolean
-write_sheet (CsvWriter          *self,
-             RvSheet            *sheet,
-             int                 header_row,
-             guint               first_row,
-             RvResult * const   *results,
-             RvExportRows        rows,
-             GError            **error)
-{
-  guint n_rows = rv_sheet_get_n_rows (sheet);
-  guint n_columns = rv_sheet_get_n_columns (sheet);
+  guint n_rows = _rv_export_plan_get_n_rows (plan, 0);
+  guint n_columns = _rv_export_plan_get_n_columns (plan, 0);
 
   if (!csv_writer_append (self, UTF8_BOM, strlen (UTF8_BOM), error))
     return FALSE;
 
-  if (header_row < 0 && !write_header (self, sheet, -1, n_columns, error))
-    return FALSE;
-
   for (guint row = 0; row < n_rows; row++)
     {
+      const RvExportCell *cells;
+
       if (row % CANCEL_INTERVAL == 0 &&
           g_cancellable_set_error_if_cancelled (self->cancellable, error))
         return FALSE;
 
-      if (header_row >= 0 && row == (guint) header_row)
+      cells = _rv_export_plan_get_row (plan, 0, row);
+      for (guint column = 0; column < n_columns; column++)
         {
-          if (!write_header (self, sheet, header_row, n_columns, error))
+          if (!csv_writer_field (self, cells[column].text, column == 0, error))
             return FALSE;
         }
-      else if (row < first_row)
-        {
-          /* Titles above the header belong to the whole list, not to a selection. */
-          if (rows == RV_EXPORT_ALL && !write_row (self, sheet, row, n_columns, NULL, error))
-            return FALSE;
-        }
-      else if (row_is_wanted (results[row], rows))
-        {
-          if (!write_row (self, sheet, row, n_columns, results[row], error))
-            return FALSE;
-        }
+      if (!csv_writer_end_line (self, error))
+        return FALSE;
     }
 
   return csv_writer_flush (self, error);
 }
 
-/* Closes @stream without putting what it holds in place: GLib drops the temporary file
- * of a replace when the close is cancelled.
- */
-static void
-abort_stream (GOutputStream *stream)
-{
-  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-
-  g_cancellable_cancel (cancelled);
-  g_output_stream_close (stream, cancelled, NULL);
-}
-
-/* @error from @cause: a cancellation stays G_IO_ERROR_CANCELLED; anything else gets one
- * sentence naming the file and the system's reason, keeping @cause's domain and code.
- */
-static void
-propagate_write_error (GError     **error,
-                       GError      *cause,
-                       const char  *path)
-{
-  g_autofree char *name = g_filename_display_basename (path);
-  const char *reason;
-
-  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                   /* Translators: %s is a file name. */
-                   _("Writing “%s” was cancelled"), name);
-      g_error_free (cause);
-      return;
-    }
-
-  /* GIO's messages end with the system's reason, after the path they name in full
-   * ("Error opening file “/home/…/out.csv”: Permission denied").
-   */
-  reason = g_strrstr (cause->message, ": ");
-  reason = reason != NULL && reason[2] != 0 ? reason + 2 : cause->message;
-
-  g_set_error (error, cause->domain, cause->code,
-               /* Translators: the first %s is a file name, the second the reason given
-                * by the system, e.g. "Permission denied". */
-               _("Cannot write “%s”: %s"), name, reason);
-  g_error_free (cause);
-}
-
-/**
- * rv_sheet_write_csv:
- * @sheet: the sheet as it was read
- * @header_row: its header row, or -1 when it has none
- * @first_row: its first data row (the row below the header)
- * @results: (array) (nullable): one result per row of @sheet, %NULL for rows without one
- *   (titles, the header, blank rows); may be %NULL only for a sheet without rows
- * @rows: which rows to write
- * @path: the file to write, replaced if it exists
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Writes @sheet to @path as CSV, with the result columns appended: UTF-8 with a BOM,
- * commas, CRLF line ends, RFC 4180 quoting, and every cell a spreadsheet would evaluate
- * neutralised with a leading apostrophe. The header row (or, without one, a line of its
- * own first) gets the titles of the result columns; the rows above the first data row
- * are written only with %RV_EXPORT_ALL.
- *
- * The file is replaced only once it is complete: on failure or cancellation, an existing
- * file at @path is left as it was and no other file is left behind.
- *
- * Returns: %TRUE on success; else %FALSE with @error set to one sentence that names the
- *   file, or to %G_IO_ERROR_CANCELLED
- */
 gboolean
-rv_sheet_write_csv (RvSheet            *sheet,
-                    int                 header_row,
-                    guint               first_row,
-                    RvResult * const   *results,
-                    RvExportRows        rows,
-                    const char         *path,
-                    GCancellable       *cancellable,
-                    GError            **error)
+_rv_csv_write (RvExportPlan   *plan,
+               GOutputStream  *stream,
+               GError        **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) placeholder = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autofree CsvWriter *writer = NULL;
-  GError *local_error = NULL;
-  gboolean created = FALSE;
+  g_autofree CsvWriter *writer = g_new (CsvWriter, 1);
 
-  g_return_val_if_fail (RV_IS_SHEET (sheet), FALSE);
-  g_return_val_if_fail (header_row >= -1, FALSE);
-  g_return_val_if_fail (header_row < 0 ||
-                        ((guint) header_row < first_row &&
-                         (guint) header_row < rv_sheet_get_n_rows (sheet)), FALSE);
-  g_return_val_if_fail (results != NULL || rv_sheet_get_n_rows (sheet) == 0, FALSE);
-  g_return_val_if_fail (rows <= RV_EXPORT_PROBLEMS, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (plan != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-    goto failed;
-
-  file = g_file_new_for_path (path);
-
-  /* GLib replaces an existing file through a temporary one, but writes a new file in
-   * place, where a failure would leave it half-written. An empty file of our own makes
-   * every write a replacement; it is removed again if the write fails.
-   */
-  placeholder = g_file_create (file, G_FILE_CREATE_NONE, cancellable, &local_error);
-  if (placeholder != NULL)
-    {
-      created = TRUE;
-      if (!g_output_stream_close (G_OUTPUT_STREAM (placeholder), NULL, &local_error))
-        goto failed;
-    }
-  else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    g_clear_error (&local_error);
-  else
-    goto failed;
-
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                           cancellable, &local_error);
-  if (stream == NULL)
-    goto failed;
-
-  writer = g_new (CsvWriter, 1);
-  writer->stream = G_OUTPUT_STREAM (stream);
-  writer->cancellable = cancellable;
+  writer->stream = stream;
+  writer->cancellable = _rv_export_plan_get_cancellable (plan);
   writer->length = 0;
 
-  if (!write_sheet (writer, sheet, header_row, first_row, results, rows, &local_error))
-    {
-      abort_stream (G_OUTPUT_STREAM (stream));
-      goto failed;
-    }
-
-  /* The temporary file is renamed over @path here. */
-  if (!g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &local_error))
-    goto failed;
-
-  return TRUE;
-
-failed:
-  if (created)
-    g_file_delete (file, NULL, NULL);
-  propagate_write_error (error, local_error, path);
-  return FALSE;
+  return write_sheet (writer, plan, error);
 }
