@@ -29,8 +29,6 @@
 #include <glib/gi18n-lib.h>
 #include <zlib.h>
 
-#include "rv-workbook.h"
-
 /*
  * A ZIP archive written front to back to a stream that need not seek (APPNOTE.TXT 6.3):
  * stored members whose sizes are known up front, and deflated members streamed through
@@ -112,8 +110,10 @@ set_too_large (RvZipWriter  *self,
                GError      **error)
 {
   self->failed = TRUE;
-  g_set_error_literal (error, RV_SHEET_ERROR, RV_SHEET_ERROR_TOO_LARGE,
-                       _("The spreadsheet is too large for an ODS file; export to CSV instead"));
+  /* The reason alone, after "Cannot write “%s”: ", like the plan's limits. */
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("it would be larger than an ODS file can be (4 GB); "
+                         "export to CSV instead"));
 }
 
 /* Hands what the buffer holds to the stream. */
