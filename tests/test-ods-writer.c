@@ -534,6 +534,25 @@ test_package (Fixture       *fixture,
   mimetype = read_member (path, "mimetype");
   g_assert_cmpstr (mimetype, ==, MIMETYPE);
 
+  /* mimetype first, stored, its name at offset 30 and its content right after it; the
+   * other members in their order. */
+  {
+    const char *argv[] = { "unzip", "-Z1", path, NULL };
+    g_autoptr(GBytes) names = run (argv);
+    g_autofree char *bytes = NULL;
+    gsize length;
+#define MEMBERS "mimetype\ncontent.xml\nstyles.xml\nmeta.xml\nsettings.xml\nMETA-INF/manifest.xml\n"
+
+    g_assert_true (g_file_get_contents (path, &bytes, &length, NULL));
+    g_assert_cmpuint (length, >, 38 + strlen (MIMETYPE));
+    g_assert_cmpmem (bytes + 30, 8, "mimetype", 8);
+    g_assert_cmpmem (bytes + 38, strlen (MIMETYPE), MIMETYPE, strlen (MIMETYPE));
+    g_assert_nonnull (names);
+    g_assert_cmpmem (g_bytes_get_data (names, NULL), g_bytes_get_size (names),
+                     MEMBERS, strlen (MEMBERS));
+#undef MEMBERS
+  }
+
   xpath = parse_member (path, "content.xml", &content);
   g_assert_cmpfloat (xpath_number (xpath, "count(//table:table)"), ==, n_sheets);
 
@@ -1018,6 +1037,21 @@ test_cancel (void)
   _rv_export_plan_set_cancellable (plan, NULL);
 }
 
+/* Many rows: written in pieces through the ZIP writer's buffer, read back whole. */
+static void
+test_large (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(Listing) listing = listing_new_large (50000);
+  g_autofree char *path = fixture_path (fixture, "grande.ods");
+  gint64 start = g_get_monotonic_time ();
+
+  write_export (&listing->export, path);
+  g_test_message ("50,000 rows written in %.2f s", (g_get_monotonic_time () - start) / 1e6);
+  check_unzip (path);
+  check_read_back (&listing->export, path);
+}
+
 /* Through rv_export_write: cancelled, nothing is left in the folder. */
 static void
 test_cancel_export (Fixture       *fixture,
@@ -1136,6 +1170,7 @@ main (int   argc,
   ADD ("/ods-writer/package", test_package);
   ADD ("/ods-writer/texts", test_texts);
   ADD ("/ods-writer/empty", test_empty);
+  ADD ("/ods-writer/large", test_large);
   g_test_add_func ("/ods-writer/cancel", test_cancel);
   ADD ("/ods-writer/cancel-export", test_cancel_export);
   ADD ("/ods-writer/libreoffice", test_libreoffice);
