@@ -654,7 +654,7 @@ test_headless_usage (void)
     const char *message;
   } cases[] = {
     { ARGS ("--headless", "in.csv"), "-o OUTPUT" },
-    { ARGS ("--headless", "in.csv", "-o", "out.txt"), ".csv" },
+    { ARGS ("--headless", "in.csv", "-o", "out.txt"), ".csv, .xlsx or .ods" },
     { ARGS ("--headless", "in.csv", "-o", "out.csv", "--only=some"), "--only" },
     { ARGS ("--headless", "in.csv", "-o", "out.csv", "--provider=sunat"), "--provider" },
     { ARGS ("--headless", "in.csv", "-o", "out.csv", "--progress=loud"), "--progress" },
@@ -752,6 +752,140 @@ test_headless_only_spanish (void)
   g_assert_nonnull (strstr (err, "Escrito en"));
 }
 
+/* The label's value on a Summary sheet. */
+static const char *
+summary_value (RvSheet    *sheet,
+               const char *label)
+{
+  for (guint r = 0; r < rv_sheet_get_n_rows (sheet); r++)
+    {
+      if (g_str_equal (rv_sheet_get_text (sheet, r, 0), label))
+        return rv_sheet_get_text (sheet, r, 1);
+    }
+  return NULL;
+}
+
+/* The issue's "done when": `--headless list -o result.xlsx` (and .ods) gives a workbook
+ * with the user's rows, text RUCs, the verdicts, Problems and Summary; --only too.
+ */
+static void
+test_headless_workbooks (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_auto(Mock) mock = { 0 };
+  g_autofree char *sha256 = NULL;
+  struct {
+    const char *name;
+    const char *language;
+    const char *only;
+    const char *sheets;
+    const char *verdict;
+    const char *valid;
+    const char *input_label;
+    const char *sha_label;
+  } cases[] = {
+    { "resultado.xlsx", "en", "--only=all", "proveedores|Problems|Summary", "Verdict", "Valid",
+      "Input file", "SHA-256 of the input file" },
+    { "resultado.ods", "es", "--only=all", "proveedores|Problemas|Resumen", "Resultado", "Válido",
+      "Archivo de entrada", "SHA-256 del archivo de entrada" },
+    { "válidos.XLSX", "en", "--only=valid", "proveedores|Summary", "Verdict", "Valid",
+      "Input file", "SHA-256 of the input file" },
+  };
+
+  fixture_init (&f, 120);
+  mock_start (&mock, NULL);
+  {
+    g_autofree char *bytes = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (f.input, &bytes, &length, NULL));
+    sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, length);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *output = g_build_filename (f.dir, cases[i].name, NULL);
+      g_autoptr(RvWorkbook) in_book = NULL;
+      g_autoptr(RvWorkbook) out_book = NULL;
+      g_autoptr(GString) names = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      RvSheet *in_sheet, *sheet, *summary;
+      guint problems = 0, out_row = 1;
+      int status;
+
+      status = run_headless (ARGS ("--headless", f.input, "-o", output, "--db", f.db,
+                                   "--base-url", mock.url, "--rate=6000", cases[i].only),
+                             ARGS ("RUC_VALIDATOR_TOKEN", TOKEN, "LANGUAGE", cases[i].language),
+                             NULL, &out, &err);
+      g_test_message ("%s", err);
+      g_assert_cmpint (status, ==, 0);
+
+      in_book = rv_sheet_read_file (f.input, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      out_book = rv_sheet_read_file (output, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      for (guint s = 0; s < rv_workbook_get_n_sheets (out_book); s++)
+        g_string_append_printf (names, "%s%s", s > 0 ? "|" : "",
+                                rv_sheet_get_name (rv_workbook_get_sheet (out_book, s)));
+      g_assert_cmpstr (names->str, ==, cases[i].sheets);
+
+      /* The user's rows and columns as they were, RUCs as text cells, then the verdicts. */
+      in_sheet = rv_workbook_get_sheet (in_book, 0);
+      sheet = rv_workbook_get_sheet (out_book, 0);
+      g_assert_cmpstr (rv_sheet_get_text (sheet, 0, 4), ==, cases[i].verdict);
+      for (guint r = 1; r < rv_sheet_get_n_rows (in_sheet); r++)
+        {
+          const char *raw = rv_sheet_get_text (in_sheet, r, 1);
+          RvRucParse parse;
+          RvIdKind kind = rv_ruc_parse (raw, &parse);
+          char ruc[12] = "";
+          RvMockAnswer answer = RV_MOCK_ANSWER_BAD_FORMAT;
+          RvCell cell;
+
+          if (kind == RV_ID_KIND_DNI)
+            rv_ruc_from_dni (parse.value, ruc);
+          else if (kind == RV_ID_KIND_RUC)
+            g_strlcpy (ruc, parse.value, sizeof ruc);
+          if (ruc[0] != 0)
+            answer = rv_mock_api_expected_answer (ruc);
+          if (answer != RV_MOCK_ANSWER_VALID)
+            problems++;
+          if (g_str_equal (cases[i].only, "--only=valid") && answer != RV_MOCK_ANSWER_VALID)
+            continue;
+
+          for (guint c = 0; c < 3; c++)
+            g_assert_cmpstr (rv_sheet_get_text (sheet, out_row, c), ==,
+                             rv_sheet_get_text (in_sheet, r, c));
+          if (raw[0] != 0)
+            {
+              g_assert_true (rv_sheet_get_cell (sheet, out_row, 1, &cell));
+              g_assert_cmpint (cell.kind, ==, RV_CELL_TEXT);
+            }
+          if (ruc[0] != 0)
+            {
+              g_assert_true (rv_sheet_get_cell (sheet, out_row, 3, &cell));
+              g_assert_cmpint (cell.kind, ==, RV_CELL_TEXT);
+              g_assert_cmpstr (cell.text, ==, ruc);
+            }
+          if (answer == RV_MOCK_ANSWER_VALID)
+            g_assert_cmpstr (rv_sheet_get_text (sheet, out_row, 4), ==, cases[i].valid);
+          else
+            g_assert_cmpstr (rv_sheet_get_text (sheet, out_row, 4), !=, cases[i].valid);
+          out_row++;
+        }
+      g_assert_cmpuint (rv_sheet_get_n_rows (sheet), ==, out_row);
+
+      /* Every row that is not valid on Problems; the run on Summary. */
+      if (g_str_equal (cases[i].only, "--only=all"))
+        g_assert_cmpuint (rv_sheet_get_n_rows (rv_workbook_get_sheet (out_book, 1)), ==, 1 + problems);
+      summary = rv_workbook_get_sheet (out_book, rv_workbook_get_n_sheets (out_book) - 1);
+      g_assert_cmpstr (summary_value (summary, cases[i].input_label), ==, "proveedores.csv");
+      g_assert_cmpstr (summary_value (summary, cases[i].sha_label), ==, sha256);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -767,6 +901,7 @@ main (int   argc,
   g_test_add_func ("/headless/interrupt", test_headless_interrupt);
   g_test_add_func ("/headless/unavailable", test_headless_unavailable);
   g_test_add_func ("/headless/only-spanish", test_headless_only_spanish);
+  g_test_add_func ("/headless/workbooks", test_headless_workbooks);
 
   return g_test_run ();
 }

@@ -234,7 +234,7 @@ parse_options (char    ***arguments,
     { "headless", 0, 0, G_OPTION_ARG_NONE, &options->headless,
       N_("Validate INPUT without a window and write the result to OUTPUT"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
-      N_("The output file of --headless (.csv)"), N_("OUTPUT") },
+      N_("The output file of --headless: .csv, .xlsx or .ods"), N_("OUTPUT") },
     { "sheet", 0, 0, G_OPTION_ARG_STRING, &options->sheet,
       N_("The sheet of a workbook, by name or number (default: the first with a RUC column)"),
       N_("NAME|NUMBER") },
@@ -280,10 +280,11 @@ parse_options (char    ***arguments,
                                     _("Examples:\n"
                                       "  ruc-validator --check 20131312955 20131312956\n"
                                       "  ruc-validator --inspect proveedores.xlsx --sheet=2\n"
-                                      "  ruc-validator --headless proveedores.xlsx -o resultado.csv\n"
+                                      "  ruc-validator --headless proveedores.xlsx -o resultado.xlsx\n"
                                       "\n"
                                       "Reads CSV (any encoding and delimiter), XLSX, ODS and XLS, "
-                                      "whatever the file is named.\n"
+                                      "whatever the file is named; writes CSV, XLSX or ODS, as the output's "
+                                      "name ends.\n"
                                       "Exit status: 0 on success (--check: every value well formed; "
                                       "--headless: every row has a final verdict), 1 otherwise, "
                                       "2 for a usage error, 3 when --headless left rows pending."));

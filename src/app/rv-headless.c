@@ -414,6 +414,20 @@ get_token (const RvHeadlessOptions  *options,
   return NULL;
 }
 
+/* "B · RUC": the column's letter and its title. */
+static char *
+describe_column (RvSheet *sheet,
+                 int      header_row,
+                 guint    column)
+{
+  g_autofree char *letter = rv_sheet_column_letter (column);
+  const char *title = header_row >= 0 ? rv_sheet_get_text (sheet, header_row, column) : "";
+
+  if (title[0] == 0)
+    return g_steal_pointer (&letter);
+  return g_strdup_printf ("%s · %s", letter, title);
+}
+
 static void
 print_summary (Run              *run,
                const RvRun      *record,
@@ -480,6 +494,12 @@ rv_headless_run (const RvHeadlessOptions *options)
   const char *base_url;
   const char *progress_nick;
   RvExportRows only = RV_EXPORT_ALL;
+  RvExportFormat format = RV_EXPORT_FORMAT_CSV;
+  RvExportSummary summary = { 0 };
+  RvExport export = { 0 };
+  g_autoptr(GDateTime) started_at = NULL;
+  g_autofree char *column_text = NULL;
+  g_autofree char *input_display = NULL;
   g_auto(Run) run = { 0 };
   RvRun record = { 0 };
   RvSheet *sheet;
@@ -495,12 +515,9 @@ rv_headless_run (const RvHeadlessOptions *options)
 
   /* Usage first: nothing is read or asked before the command line makes sense. */
   if (options->output == NULL)
-    return usage_error (_("--headless needs an output file: -o OUTPUT.csv"));
-  {
-    g_autofree char *lower = g_ascii_strdown (options->output, -1);
-    if (!g_str_has_suffix (lower, ".csv"))
-      return usage_error (_("The output file must end in .csv"));
-  }
+    return usage_error (_("--headless needs an output file: -o OUTPUT.xlsx (or .ods, .csv)"));
+  if (!rv_export_format_from_path (options->output, &format))
+    return usage_error (_("The output file must end in .csv, .xlsx or .ods"));
   if (options->only != NULL && !rv_export_rows_from_nick (options->only, &only))
     return usage_error (_("--only must be all, valid or problems"));
 
@@ -669,6 +686,7 @@ rv_headless_run (const RvHeadlessOptions *options)
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
 
   started = g_get_monotonic_time ();
+  started_at = g_date_time_new_now_local ();
   /* A plain log gets its first line after an interval, not an empty one at the start. */
   run.last_print = run.progress == PROGRESS_PLAIN ? started : 0;
   rv_batch_run_async (batch, cancellable, on_run_done, &run);
@@ -709,8 +727,27 @@ rv_headless_run (const RvHeadlessOptions *options)
   results = g_ptr_array_new_full (n_rows, NULL);
   for (guint r = 0; r < n_rows; r++)
     g_ptr_array_add (results, rv_batch_get_row_result (batch, r));
-  if (!rv_sheet_write_csv (sheet, header_row, first_row, (RvResult * const *) results->pdata,
-                           only, options->output, NULL, &error))
+  column_text = describe_column (sheet, header_row, column);
+  input_display = g_filename_display_basename (options->input);
+  summary.file_name = input_display;
+  summary.file_sha256 = sha256;
+  summary.sheet_name = rv_sheet_get_name (sheet);
+  summary.column = column_text;
+  summary.provider = use_migo ? "APIMIGO" : _("Offline: check digits only");
+  summary.started_at = started_at;
+  summary.total = record.total;
+  summary.unique = record.unique;
+  memcpy (summary.counts, record.counts, sizeof summary.counts);
+  summary.cache_hits = record.cache_hits;
+  summary.requests = record.requests;
+  export.sheet = sheet;
+  export.header_row = header_row;
+  export.first_row = first_row;
+  export.ruc_column = (int) column;
+  export.results = (RvResult * const *) results->pdata;
+  export.rows = only;
+  export.summary = &summary;
+  if (!rv_export_write (&export, format, options->output, NULL, &error))
     {
       g_autoptr(GError) finish_error = NULL;
       g_autofree char *text = g_strdup_printf ("%s. %s", error->message,
