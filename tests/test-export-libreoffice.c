@@ -138,7 +138,8 @@ convert (Fixture    *fixture,
 
 /* What LibreOffice shows for a plan's cell. */
 static char *
-shown (const RvExportCell *cell)
+shown (const RvExportCell *cell,
+       RvExportFormat      format)
 {
   switch (cell->kind)
     {
@@ -153,6 +154,14 @@ shown (const RvExportCell *cell)
         return g_strdup (cell->text + strlen ("1900-01-00 "));
       return g_strdup (cell->text);
     case RV_CELL_TEXT:
+      /* LibreOffice 7.4 drops the <text:tab/> of an ODS cell when it reads one, even in a
+       * file of its own; the file says the tab as OpenDocument does (our reader keeps it). */
+      if (format == RV_EXPORT_FORMAT_ODS && strchr (cell->text, '\t') != NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit (cell->text, "\t", -1);
+          return g_strjoinv ("", parts);
+        }
+      return g_strdup (cell->text);
     case RV_CELL_BOOLEAN:
     case RV_CELL_ERROR:
     default:
@@ -162,9 +171,10 @@ shown (const RvExportCell *cell)
 
 /* Compares LibreOffice's CSV of one sheet with the plan. */
 static void
-check_csv (RvExportPlan *plan,
-           guint         index,
-           const char   *csv_path)
+check_csv (RvExportPlan   *plan,
+           RvExportFormat  format,
+           guint           index,
+           const char     *csv_path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RvWorkbook) workbook = rv_sheet_read_file (csv_path, NULL, NULL, NULL, &error);
@@ -182,7 +192,7 @@ check_csv (RvExportPlan *plan,
 
       for (guint column = 0; column < n_columns; column++)
         {
-          g_autofree char *expected = shown (&cells[column]);
+          g_autofree char *expected = shown (&cells[column], format);
           const char *got = rv_sheet_get_text (sheet, row, column);
           g_autofree char *got_shown = NULL;
 
@@ -236,7 +246,7 @@ test_opens (Fixture       *fixture,
 
       g_test_message ("%s", csv_path);
       g_assert_true (g_file_test (csv_path, G_FILE_TEST_IS_REGULAR));
-      check_csv (plan, i, csv_path);
+      check_csv (plan, format, i, csv_path);
     }
 
   /* The colours of the five verdicts and the bold titles. */
