@@ -216,7 +216,8 @@ test_data_sheet (void)
   g_assert_cmpfloat (_rv_export_plan_get_column_width (plan, 0, 1), >=, 13);
   g_assert_cmpfloat (_rv_export_plan_get_column_width (plan, 0, 6), ==, 70);
   g_assert_cmpfloat (_rv_export_plan_get_column_width (plan, 0, 0), >=, 8);
-  g_assert_cmpfloat (_rv_export_plan_get_column_width (plan, 0, 0), <, 30);
+  /* "REPORTE DE PROVEEDORES" above the header does not widen its column. */
+  g_assert_cmpfloat (_rv_export_plan_get_column_width (plan, 0, 0), <, 12);
 }
 
 static void

@@ -633,6 +633,18 @@ test_package (Fixture       *fixture,
     g_assert_cmpstr (pattern, ==, "time-style HH:MM:SS");
   }
 
+  /* A text of several lines wraps, so that its lines do not overlap; others do not. */
+  {
+    g_autofree char *lines = get_attribute (data_cell (xpath, "2", 6), NS_TABLE, "style-name");
+    g_autofree char *line = get_attribute (data_cell (xpath, "1", 6), NS_TABLE, "style-name");
+    g_autofree char *wrap = xpath_string (xpath, "string(//office:automatic-styles/style:style"
+                                          "[@style:name='%s']/style:table-cell-properties/"
+                                          "@fo:wrap-option)", lines);
+
+    g_assert_cmpstr (wrap, ==, "wrap");
+    g_assert_cmpstr (line, ==, "");
+  }
+
   /* The Summary's title: bold and larger. */
   {
     xmlNode *title = xpath_node (xpath, "(//table:table)[3]/table:table-row[1]/table:table-cell[1]");

@@ -323,6 +323,10 @@ check_look (xmlDoc             *sheet_xml,
   format = xpath_string (styles, "string(/m:styleSheet/m:numFmts/m:numFmt[@numFmtId='%s']/@formatCode)",
                          format_id);
 
+  /* A text of several lines wraps, so that its lines do not overlap; nothing else does. */
+  g_assert_cmpint (xpath_number (styles, "count(%s/m:alignment[@wrapText='1'])", xf) > 0, ==,
+                   cell->kind == RV_CELL_TEXT && strchr (cell->text, '\n') != NULL);
+
   switch ((int) cell->style)
     {
     case RV_EXPORT_STYLE_NONE:

@@ -685,9 +685,11 @@ size_columns (RvExportPlan *self,
               guint         index)
 {
   PlanSheet *sheet = g_ptr_array_index (self->sheets, index);
-  guint n_rows = MIN (plan_sheet_get_n_rows (sheet), WIDTH_SAMPLE_ROWS);
+  /* Titles above the header run over the columns to their right: they size nothing. */
+  guint first = MAX (sheet->header_row, 0);
+  guint n_rows = MIN (plan_sheet_get_n_rows (sheet), first + WIDTH_SAMPLE_ROWS);
 
-  for (guint row = 0; row < n_rows; row++)
+  for (guint row = first; row < n_rows; row++)
     {
       const RvExportCell *cells = _rv_export_plan_get_row (self, index, row);
 

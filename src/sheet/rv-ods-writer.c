@@ -82,11 +82,12 @@ typedef enum
   DATE_DATE,       /* office:date-value="2026-11-22" */
   DATE_DATE_TIME,  /* office:date-value="2026-11-22T10:15:00" */
   DATE_TIME,       /* office:time-value="PT10H15M00S" */
+  TEXT_WRAPPED,    /* not a date: a text of several lines, wrapped to show them all */
   N_DATE_KINDS,
 } DateKind;
 
 /* The data styles of the date kinds, and how they show. */
-static const char * const data_style_names[N_DATE_KINDS] = { NULL, "N1", "N2", "N3" };
+static const char * const data_style_names[N_DATE_KINDS] = { NULL, "N1", "N2", "N3", NULL };
 
 /* Cell styles are named for their export style and date kind: "ce" + this index. */
 #define CELL_STYLE_INDEX(style, date) ((guint) (style) * N_DATE_KINDS + (guint) (date))
@@ -549,7 +550,7 @@ append_cell (GString            *out,
 
   /* Text, errors ("#N/A" has no portable error value), and values that did not parse. */
   g_string_append (out, "<table:table-cell");
-  append_style_name (out, style, DATE_NONE);
+  append_style_name (out, style, strchr (cell->text, '\n') != NULL ? TEXT_WRAPPED : DATE_NONE);
   g_string_append (out, " office:value-type=\"string\">");
   append_paragraphs (out, cell->text);
   g_string_append (out, "</table:table-cell>");
@@ -751,6 +752,10 @@ append_automatic_styles (OdsWriter *self)
           g_string_append_printf (out, " style:data-style-name=\"%s\"", data_style_names[date]);
         g_string_append (out, ">");
 
+        /* Without it a spreadsheet shows the lines of a cell on top of each other. */
+        if (date == TEXT_WRAPPED && style < RV_EXPORT_STYLE_VERDICT)
+          g_string_append (out, "<style:table-cell-properties fo:wrap-option=\"wrap\"/>");
+
         if (style == RV_EXPORT_STYLE_HEADER || style == RV_EXPORT_STYLE_LABEL)
           g_string_append (out, "<style:text-properties " BOLD "/>");
         else if (style == RV_EXPORT_STYLE_TITLE)
@@ -762,9 +767,10 @@ append_automatic_styles (OdsWriter *self)
             const RvExportColors *colors =
               _rv_export_get_verdict_colors ((RvVerdict) (style - RV_EXPORT_STYLE_VERDICT));
 
-            g_string_append_printf (out, "<style:table-cell-properties "
+            g_string_append_printf (out, "<style:table-cell-properties%s "
                                     "fo:background-color=\"#%06x\"/>"
                                     "<style:text-properties fo:color=\"#%06x\" " BOLD "/>",
+                                    date == TEXT_WRAPPED ? " fo:wrap-option=\"wrap\"" : "",
                                     colors->fill & 0xffffff, colors->font & 0xffffff);
           }
 

@@ -83,6 +83,7 @@ typedef enum
   NUMBER_FORMAT_DATE,
   NUMBER_FORMAT_DATE_TIME,
   NUMBER_FORMAT_TIME,
+  NUMBER_FORMAT_WRAPPED,   /* a text of several lines: General, wrapped */
   N_NUMBER_FORMATS,
 } NumberFormat;
 
@@ -91,6 +92,7 @@ static const char * const number_formats[N_NUMBER_FORMATS] = {
   [NUMBER_FORMAT_DATE] = "yyyy-mm-dd",
   [NUMBER_FORMAT_DATE_TIME] = "yyyy-mm-dd hh:mm:ss",
   [NUMBER_FORMAT_TIME] = "hh:mm:ss",
+  [NUMBER_FORMAT_WRAPPED] = NULL,
 };
 
 typedef struct
@@ -242,6 +244,9 @@ get_format (XlsxWriter     *self,
 
   if (number_formats[number_format] != NULL)
     format_set_num_format (made, number_formats[number_format]);
+  /* Without it a spreadsheet shows the lines of a cell on top of each other. */
+  if (number_format == NUMBER_FORMAT_WRAPPED)
+    format_set_text_wrap (made);
 
   *format = self->formats[style][number_format] = made;
   return TRUE;
@@ -449,7 +454,9 @@ write_text (XlsxWriter     *self,
 {
   lxw_format *format;
 
-  if (!get_format (self, style, NUMBER_FORMAT_GENERAL, &format, error))
+  if (!get_format (self, style,
+                   strchr (text, '\n') != NULL ? NUMBER_FORMAT_WRAPPED : NUMBER_FORMAT_GENERAL,
+                   &format, error))
     return FALSE;
 
   return check (worksheet_write_string (worksheet, row, column, fit_text (self, text), format),
