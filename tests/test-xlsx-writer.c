@@ -585,6 +585,14 @@ test_fixture (Fixture       *fixture,
   rv_test_check_cell (sheet, "G6", "text:#N/A");
   rv_test_check_cell (sheet, "G4", "text:=HYPERLINK(\"http://example.com\")");
   rv_test_check_cell (sheet, "G5", "text:línea 1\nlínea 2\tcon tab  y  dos espacios");
+
+  /* Its row is two lines tall; the others keep the default height. */
+  {
+    g_autoptr(xmlDoc) sheet_xml = read_part (path, "xl/worksheets/sheet1.xml");
+
+    g_assert_cmpfloat (xpath_number (sheet_xml, "number(//m:sheetData/m:row[@r='5']/@ht)"), ==, 30);
+    g_assert_cmpfloat (xpath_number (sheet_xml, "count(//m:sheetData/m:row[@ht])"), ==, 1);
+  }
 }
 
 static void

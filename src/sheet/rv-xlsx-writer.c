@@ -463,6 +463,36 @@ write_text (XlsxWriter     *self,
                 error);
 }
 
+/* A row with a text of several lines is as tall as its longest: spreadsheets do not all
+ * fit a row to its wrapped cells when they open a file (LibreOffice does not for XLSX).
+ * Called before the row's cells, as the constant-memory mode requires. */
+static gboolean
+set_row_height (lxw_worksheet       *worksheet,
+                guint                row,
+                const RvExportCell  *cells,
+                guint                n_columns,
+                GError             **error)
+{
+  guint lines = 1;
+
+  for (guint column = 0; column < n_columns; column++)
+    {
+      guint n = 1;
+
+      if (cells[column].kind != RV_CELL_TEXT)
+        continue;
+      for (const char *p = strchr (cells[column].text, '\n'); p != NULL; p = strchr (p + 1, '\n'))
+        n++;
+      lines = MAX (lines, n);
+    }
+
+  if (lines == 1)
+    return TRUE;
+
+  /* Excel's default row is 15 points; its tallest, 409. */
+  return check (worksheet_set_row (worksheet, row, MIN (15.0 * lines, 409.0), NULL), error);
+}
+
 static gboolean
 write_cell (XlsxWriter          *self,
             lxw_worksheet       *worksheet,
@@ -628,6 +658,8 @@ write_sheet (XlsxWriter  *self,
         return FALSE;
 
       cells = _rv_export_plan_get_row (self->plan, sheet, row);
+      if (!set_row_height (worksheet, row, cells, n_columns, error))
+        return FALSE;
       for (guint column = 0; column < n_columns; column++)
         {
           if (!write_cell (self, worksheet, row, column, &cells[column], error))
