@@ -298,6 +298,8 @@ summary_value (RvExportPlan *plan,
       if (g_str_equal (cells[0].text, label))
         {
           g_assert_cmpint (cells[0].style, ==, RV_EXPORT_STYLE_LABEL);
+          /* Aligned next to it, numbers too. */
+          g_assert_cmpint (cells[1].style, ==, RV_EXPORT_STYLE_VALUE);
           return cell_at (plan, sheet, row, 1);
         }
     }

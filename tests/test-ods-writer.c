@@ -741,6 +741,7 @@ typedef struct
 {
   RvSheet         *sheet;
   GPtrArray       *results;
+  GDateTime       *started_at;
   RvExportSummary  summary;
   RvExport         export;
 } Listing;
@@ -767,6 +768,9 @@ listing_new (const char * const *texts,
 
   listing->summary.file_name = "textos.csv";
   listing->summary.provider = "Offline";
+  /* The plan made again to check the file must say the same time. */
+  listing->started_at = g_date_time_new_local (2026, 11, 20, 10, 0, 0);
+  listing->summary.started_at = listing->started_at;
   listing->export.sheet = listing->sheet;
   listing->export.header_row = 0;
   listing->export.first_row = 1;
@@ -782,6 +786,7 @@ listing_free (Listing *listing)
 {
   g_assert_finalize_object (listing->sheet);
   g_ptr_array_unref (listing->results);
+  g_date_time_unref (listing->started_at);
   g_free (listing);
 }
 

@@ -335,6 +335,12 @@ check_look (xmlDoc             *sheet_xml,
       g_assert_cmpstr (pattern, ==, "none");
       break;
 
+    case RV_EXPORT_STYLE_VALUE:
+      g_assert_false (bold);
+      g_assert_cmpstr (pattern, ==, "none");
+      g_assert_cmpfloat (xpath_number (styles, "count(%s/m:alignment[@horizontal='left'])", xf), ==, 1);
+      break;
+
     case RV_EXPORT_STYLE_HEADER:
     case RV_EXPORT_STYLE_LABEL:
       g_assert_true (bold);

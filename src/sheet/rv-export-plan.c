@@ -439,7 +439,7 @@ summary_add_line (SummaryBuilder *builder,
                   RvCellKind      kind)
 {
   summary_add_row (builder, label, RV_CELL_TEXT, RV_EXPORT_STYLE_LABEL,
-                   value != NULL ? value : "", kind, RV_EXPORT_STYLE_NONE, NULL);
+                   value != NULL ? value : "", kind, RV_EXPORT_STYLE_VALUE, NULL);
 }
 
 static void

@@ -752,9 +752,22 @@ append_automatic_styles (OdsWriter *self)
           g_string_append_printf (out, " style:data-style-name=\"%s\"", data_style_names[date]);
         g_string_append (out, ">");
 
-        /* Without it a spreadsheet shows the lines of a cell on top of each other. */
-        if (date == TEXT_WRAPPED && style < RV_EXPORT_STYLE_VERDICT)
-          g_string_append (out, "<style:table-cell-properties fo:wrap-option=\"wrap\"/>");
+        /* In the order of the schema: cell, paragraph, then text properties. */
+        if (date == TEXT_WRAPPED || style == RV_EXPORT_STYLE_VALUE || style >= RV_EXPORT_STYLE_VERDICT)
+          {
+            g_string_append (out, "<style:table-cell-properties");
+            /* Without it a spreadsheet shows the lines of a cell on top of each other. */
+            if (date == TEXT_WRAPPED)
+              g_string_append (out, " fo:wrap-option=\"wrap\"");
+            if (style == RV_EXPORT_STYLE_VALUE)
+              g_string_append (out, " style:text-align-source=\"fix\"");
+            if (style >= RV_EXPORT_STYLE_VERDICT)
+              g_string_append_printf (out, " fo:background-color=\"#%06x\"",
+                                      _rv_export_get_verdict_colors ((RvVerdict) (style - RV_EXPORT_STYLE_VERDICT))->fill & 0xffffff);
+            g_string_append (out, "/>");
+          }
+        if (style == RV_EXPORT_STYLE_VALUE)
+          g_string_append (out, "<style:paragraph-properties fo:text-align=\"start\"/>");
 
         if (style == RV_EXPORT_STYLE_HEADER || style == RV_EXPORT_STYLE_LABEL)
           g_string_append (out, "<style:text-properties " BOLD "/>");
@@ -763,16 +776,8 @@ append_automatic_styles (OdsWriter *self)
                            "style:font-size-asian=\"14pt\" style:font-size-complex=\"14pt\" "
                            BOLD "/>");
         else if (style >= RV_EXPORT_STYLE_VERDICT)
-          {
-            const RvExportColors *colors =
-              _rv_export_get_verdict_colors ((RvVerdict) (style - RV_EXPORT_STYLE_VERDICT));
-
-            g_string_append_printf (out, "<style:table-cell-properties%s "
-                                    "fo:background-color=\"#%06x\"/>"
-                                    "<style:text-properties fo:color=\"#%06x\" " BOLD "/>",
-                                    date == TEXT_WRAPPED ? " fo:wrap-option=\"wrap\"" : "",
-                                    colors->fill & 0xffffff, colors->font & 0xffffff);
-          }
+          g_string_append_printf (out, "<style:text-properties fo:color=\"#%06x\" " BOLD "/>",
+                                  _rv_export_get_verdict_colors ((RvVerdict) (style - RV_EXPORT_STYLE_VERDICT))->font & 0xffffff);
 
         g_string_append (out, "</style:style>");
       }

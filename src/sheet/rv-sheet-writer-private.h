@@ -52,6 +52,8 @@ G_BEGIN_DECLS
  * @RV_EXPORT_STYLE_HEADER: a column title on the header row: bold
  * @RV_EXPORT_STYLE_TITLE: the Summary's title: bold and larger
  * @RV_EXPORT_STYLE_LABEL: a label on the Summary: bold
+ * @RV_EXPORT_STYLE_VALUE: a value on the Summary: aligned left, next to its label, numbers
+ *   too
  * @RV_EXPORT_STYLE_VERDICT: the first of RV_N_VERDICTS styles, in #RvVerdict order: the
  *   verdict's colours (_rv_export_get_verdict_colors()), bold
  */
@@ -61,6 +63,7 @@ typedef enum
   RV_EXPORT_STYLE_HEADER,
   RV_EXPORT_STYLE_TITLE,
   RV_EXPORT_STYLE_LABEL,
+  RV_EXPORT_STYLE_VALUE,
   RV_EXPORT_STYLE_VERDICT,
   RV_N_EXPORT_STYLES = RV_EXPORT_STYLE_VERDICT + RV_N_VERDICTS,
 } RvExportStyle;

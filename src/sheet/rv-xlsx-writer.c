@@ -229,6 +229,10 @@ get_format (XlsxWriter     *self,
       format_set_font_size (made, 14);
       break;
 
+    case RV_EXPORT_STYLE_VALUE:
+      format_set_align (made, LXW_ALIGN_LEFT);
+      break;
+
     default:
       {
         const RvExportColors *colors;
