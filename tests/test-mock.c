@@ -825,6 +825,36 @@ test_fault_5xx (Fixture       *fixture,
   assert_only_fault (fixture->api, RV_MOCK_FAULT_5XX, 30);
 }
 
+/* Past --max-faults, a value gets through; other values still meet faults. */
+static void
+test_fault_limit (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  rv_mock_api_set_fault (fixture->api, RV_MOCK_FAULT_5XX, 1);
+  rv_mock_api_set_max_faults (fixture->api, 2);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(Call) call = ask_ruc (fixture, "20131312955");
+
+      if (i < 2)
+        g_assert_cmpuint (call_status (call), >=, 500);
+      else
+        g_assert_cmpuint (call_status (call), ==, 200);
+    }
+  {
+    g_autoptr(Call) call = ask_ruc (fixture, "20100047218");
+
+    g_assert_cmpuint (call_status (call), >=, 500);
+  }
+  {
+    RvMockStats stats;
+
+    rv_mock_api_get_stats (fixture->api, &stats);
+    g_assert_cmpuint (stats.faults[RV_MOCK_FAULT_5XX], ==, 3);
+    g_assert_cmpuint (stats.answered, ==, 2);
+  }
+}
+
 static void
 test_fault_malformed (Fixture       *fixture,
                       gconstpointer  data)
@@ -1449,6 +1479,7 @@ main (int   argc,
   ADD ("/mock/latency", test_latency);
   ADD ("/mock/rate-limit", test_rate_limit);
   ADD ("/mock/fault/5xx", test_fault_5xx);
+  ADD ("/mock/fault/limit", test_fault_limit);
   ADD ("/mock/fault/malformed", test_fault_malformed);
   ADD ("/mock/fault/401", test_fault_401);
   ADD ("/mock/fault/drop", test_fault_drop);

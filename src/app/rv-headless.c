@@ -692,8 +692,6 @@ rv_headless_run (const RvHeadlessOptions *options)
   rv_batch_run_async (batch, cancellable, on_run_done, &run);
   if (!run.done)
     g_main_loop_run (loop);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
   g_signal_handlers_disconnect_by_data (batch, &run);
   clear_live_line (&run);
 
@@ -716,6 +714,8 @@ rv_headless_run (const RvHeadlessOptions *options)
       record.status = RV_RUN_FAILED;
       if (!rv_store_finish_run (store, &record, &finish_error))
         g_debug ("Could not record the end of the run: %s", finish_error->message);
+      g_clear_handle_id (&sigint, g_source_remove);
+      g_clear_handle_id (&sigterm, g_source_remove);
       print_message (run.progress, "error", run.error->message);
       return RV_EXIT_FAILURE;
     }
@@ -747,6 +747,7 @@ rv_headless_run (const RvHeadlessOptions *options)
   export.results = (RvResult * const *) results->pdata;
   export.rows = only;
   export.summary = &summary;
+  /* Ctrl+C while the file is written waits for it: the handlers stay until it is done. */
   if (!rv_export_write (&export, format, options->output, NULL, &error))
     {
       g_autoptr(GError) finish_error = NULL;
@@ -756,9 +757,14 @@ rv_headless_run (const RvHeadlessOptions *options)
       record.status = RV_RUN_FAILED;
       if (!rv_store_finish_run (store, &record, &finish_error))
         g_debug ("Could not record the end of the run: %s", finish_error->message);
+      g_clear_handle_id (&sigint, g_source_remove);
+      g_clear_handle_id (&sigterm, g_source_remove);
       print_message (run.progress, "error", text);
       return RV_EXIT_FAILURE;
     }
+
+  g_clear_handle_id (&sigint, g_source_remove);
+  g_clear_handle_id (&sigterm, g_source_remove);
 
   if (!rv_store_finish_run (store, &record, &error))
     {

@@ -112,6 +112,8 @@ struct _RvMockApi
   int           retry_after_s;
   guint         rate_window_ms;
   double        fault_probability[RV_MOCK_N_FAULTS];
+  guint         max_faults;      /* per value; 0: no limit */
+  GHashTable   *faults_by_value; /* value → faults so far */
   GRand        *rand;
   GHashTable   *answers;          /* RUC or DNI → Answer */
 
@@ -761,15 +763,24 @@ handle_lookup (RvMockApi         *self,
       if (reply.real && endpoint == ENDPOINT_RUC)
         reply.ruc = g_strdup (value);
 
-      /* Then what goes wrong on the way, each fault drawn on its own. */
+      /* Then what goes wrong on the way, each fault drawn on its own; a value that met
+       * its --max-faults gets through. */
       for (i = 0; i < G_N_ELEMENTS (fault_order); i++)
         {
           RvMockFault fault = fault_order[i];
           double p = self->fault_probability[fault];
+          guint so_far = value != NULL
+                         ? GPOINTER_TO_UINT (g_hash_table_lookup (self->faults_by_value, value))
+                         : 0;
 
+          if (self->max_faults > 0 && so_far >= self->max_faults)
+            break;
           if (p > 0 && g_rand_double (self->rand) < p)
             {
               self->stats.faults[fault]++;
+              if (value != NULL)
+                g_hash_table_insert (self->faults_by_value, g_strdup (value),
+                                     GUINT_TO_POINTER (so_far + 1));
               reply_fault (&reply, fault, self->rand);
               break;
             }
@@ -980,6 +991,7 @@ rv_mock_api_finalize (GObject *object)
 
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->faults_by_value, g_hash_table_unref);
   g_clear_pointer (&self->answers, g_hash_table_unref);
   g_clear_pointer (&self->rucs, g_hash_table_unref);
   g_clear_pointer (&self->times, g_array_unref);
@@ -1007,6 +1019,7 @@ rv_mock_api_init (RvMockApi *self)
   self->rate_window_ms = DEFAULT_RATE_WINDOW;
   self->retry_after_s = -1;
   self->rand = g_rand_new_with_seed (DEFAULT_SEED);
+  self->faults_by_value = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, answer_free);
   self->rucs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->times = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -1219,6 +1232,26 @@ rv_mock_api_set_fault (RvMockApi   *self,
 
   g_mutex_lock (&self->mutex);
   self->fault_probability[fault] = probability;
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * rv_mock_api_set_max_faults:
+ * @self: a #RvMockApi
+ * @max_faults: faults at most for one RUC or DNI, 0 for no limit
+ *
+ * Past @max_faults faults, the requests about a value get through, as when a transient
+ * fault has passed: a client that retries more often than that gets every answer, so that
+ * a test with faults can expect exact counts.
+ */
+void
+rv_mock_api_set_max_faults (RvMockApi *self,
+                            guint      max_faults)
+{
+  g_return_if_fail (RV_IS_MOCK_API (self));
+
+  g_mutex_lock (&self->mutex);
+  self->max_faults = max_faults;
   g_mutex_unlock (&self->mutex);
 }
 
@@ -1500,7 +1533,7 @@ rv_mock_api_parse_options (RvMockApi   *self,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autofree char *token = NULL;
-  gint64 port_opt, latency, rate, window, seed = -1;
+  gint64 port_opt, latency, rate, window, seed = -1, max_faults;
   int retry_after;
   double jitter;
   double p[RV_MOCK_N_FAULTS];
@@ -1532,6 +1565,8 @@ rv_mock_api_parse_options (RvMockApi   *self,
       "The only API token accepted (default: any)", "TOKEN" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
       "Seed of the random latency and faults", "N" },
+    { "max-faults", 0, 0, G_OPTION_ARG_INT64, &max_faults,
+      "Faults at most for one RUC or DNI (0: no limit)", "N" },
     { NULL }
   };
 
@@ -1550,6 +1585,7 @@ rv_mock_api_parse_options (RvMockApi   *self,
   for (i = 0; i < RV_MOCK_N_FAULTS; i++)
     p[i] = self->fault_probability[i];
   token = g_strdup (self->token);
+  max_faults = self->max_faults;
   g_mutex_unlock (&self->mutex);
 
   context = g_option_context_new (NULL);
@@ -1571,6 +1607,7 @@ rv_mock_api_parse_options (RvMockApi   *self,
       || !check_non_negative ("latency-ms", latency, G_MAXINT, error)
       || !check_non_negative ("rate-per-min", rate, G_MAXINT, error)
       || !check_non_negative ("rate-window-ms", window, G_MAXINT, error)
+      || !check_non_negative ("max-faults", max_faults, G_MAXINT, error)
       || (seed != -1 && !check_non_negative ("seed", seed, G_MAXUINT32, error)))
     return FALSE;
   if (window == 0)
@@ -1606,6 +1643,7 @@ rv_mock_api_parse_options (RvMockApi   *self,
   for (i = 0; i < RV_MOCK_N_FAULTS; i++)
     rv_mock_api_set_fault (self, i, p[i]);
   rv_mock_api_set_token (self, token);
+  rv_mock_api_set_max_faults (self, (guint) max_faults);
   if (seed != -1)
     rv_mock_api_set_seed (self, (guint32) seed);
 

@@ -91,6 +91,8 @@ void          rv_mock_api_set_rate_window  (RvMockApi          *self,
 void          rv_mock_api_set_fault        (RvMockApi          *self,
                                             RvMockFault         fault,
                                             double              probability);
+void          rv_mock_api_set_max_faults   (RvMockApi          *self,
+                                            guint               max_faults);
 void          rv_mock_api_set_seed         (RvMockApi          *self,
                                             guint32             seed);
 void          rv_mock_api_set_answer       (RvMockApi          *self,
