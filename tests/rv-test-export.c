@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include "rv-test-export.h"
+#include "rv-test-sheet.h"
 
 #include <string.h>
 
@@ -306,4 +307,44 @@ rv_test_export_check_workbook (const RvExport *export,
 
   for (guint i = 0; i < _rv_export_plan_get_n_sheets (plan); i++)
     rv_test_export_check_sheet (plan, i, rv_workbook_get_sheet (workbook, i));
+}
+
+/**
+ * rv_test_export_write:
+ *
+ * Writes @export to @path as rv_export_write() does, asserting that it succeeds.
+ */
+void
+rv_test_export_write (const RvExport *export,
+                      RvExportFormat  format,
+                      const char     *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rv_export_write (export, format, path, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/**
+ * rv_test_export_read_back:
+ *
+ * Reads @path with our reader of @format alone (XLSX or ODS).
+ *
+ * Returns: (transfer full): the workbook
+ */
+RvWorkbook *
+rv_test_export_read_back (RvExportFormat  format,
+                          const char     *path)
+{
+  g_autoptr(GError) error = NULL;
+  RvWorkbook *workbook;
+
+  g_assert_true (format == RV_EXPORT_FORMAT_XLSX || format == RV_EXPORT_FORMAT_ODS);
+  if (format == RV_EXPORT_FORMAT_XLSX)
+    workbook = rv_test_read (_rv_xlsx_read, RV_FILE_FORMAT_XLSX, path, NULL, NULL, NULL, &error);
+  else
+    workbook = rv_test_read (_rv_ods_read, RV_FILE_FORMAT_ODS, path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (workbook);
+  return workbook;
 }

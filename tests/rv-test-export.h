@@ -48,6 +48,11 @@ RvResult     *rv_test_export_answer         (const char      *raw,
                                              const char      *name,
                                              const char      *state,
                                              const char      *condition);
+void          rv_test_export_write          (const RvExport  *export,
+                                             RvExportFormat   format,
+                                             const char      *path);
+RvWorkbook   *rv_test_export_read_back      (RvExportFormat   format,
+                                             const char      *path);
 void          rv_test_export_check_workbook (const RvExport  *export,
                                              RvExportFormat   format,
                                              RvWorkbook      *workbook);

@@ -112,27 +112,8 @@ fixture_path (Fixture    *fixture,
   return g_build_filename (fixture->dir, name, NULL);
 }
 
-static void
-write_export (const RvExport *export,
-              const char     *path)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (rv_export_write (export, RV_EXPORT_FORMAT_ODS, path, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static RvWorkbook *
-read_back (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  RvWorkbook *workbook;
-
-  workbook = rv_test_read (_rv_ods_read, RV_FILE_FORMAT_ODS, path, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (workbook);
-  return workbook;
-}
+#define write_export(export, path) rv_test_export_write ((export), RV_EXPORT_FORMAT_ODS, (path))
+#define read_back(path) rv_test_export_read_back (RV_EXPORT_FORMAT_ODS, (path))
 
 /* Runs @argv; returns what it wrote to stdout, or NULL (with a message) if it failed. */
 static GBytes *

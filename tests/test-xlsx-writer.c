@@ -123,28 +123,8 @@ plan_new (const RvExport *export)
   return plan;
 }
 
-/* Writes @export as rv_export_write() does, to @path. */
-static void
-write_export (const RvExport *export,
-              const char     *path)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (rv_export_write (export, RV_EXPORT_FORMAT_XLSX, path, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static RvWorkbook *
-read_back (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  RvWorkbook *workbook;
-
-  workbook = rv_test_read (_rv_xlsx_read, RV_FILE_FORMAT_XLSX, path, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (workbook);
-  return workbook;
-}
+#define write_export(export, path) rv_test_export_write ((export), RV_EXPORT_FORMAT_XLSX, (path))
+#define read_back(path) rv_test_export_read_back (RV_EXPORT_FORMAT_XLSX, (path))
 
 /* A member of the ZIP at @path, parsed: it must be well-formed XML. */
 static xmlDoc *

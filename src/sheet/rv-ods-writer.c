@@ -136,6 +136,26 @@ is_noncharacter (const char *p)
          ((guchar) p[2] == 0xbe || (guchar) p[2] == 0xbf);
 }
 
+/* Appends the byte at @p, or U+FFFD for what XML 1.0 cannot hold (control characters,
+ * U+FFFE, U+FFFF); returns what follows it. */
+static inline const char *
+append_byte (GString    *out,
+             const char *p)
+{
+  if (is_noncharacter (p))
+    {
+      g_string_append (out, REPLACEMENT_CHARACTER);
+      return p + 3;
+    }
+  if ((guchar) *p < 0x20)
+    {
+      g_string_append (out, REPLACEMENT_CHARACTER);
+      return p + 1;
+    }
+  g_string_append_c (out, *p);
+  return p + 1;
+}
+
 /* @text as valid UTF-8: the plan's texts should be, but a file left unreadable by one bad
  * byte would be too high a price to trust them. */
 static const char *
@@ -204,22 +224,7 @@ append_attribute (GString    *out,
           p++;
           break;
         default:
-          if (is_noncharacter (p))
-            {
-              g_string_append (out, REPLACEMENT_CHARACTER);
-              p += 3;
-            }
-          else if ((guchar) *p < 0x20)
-            {
-              g_string_append (out, REPLACEMENT_CHARACTER);
-              p++;
-            }
-          else
-            {
-              /* 0xef starting another character. */
-              g_string_append_c (out, *p);
-              p++;
-            }
+          p = append_byte (out, p);
           break;
         }
     }
@@ -316,22 +321,7 @@ append_paragraphs (GString    *out,
           break;
 
         default:
-          if (is_noncharacter (p))
-            {
-              g_string_append (out, REPLACEMENT_CHARACTER);
-              p += 3;
-            }
-          else if ((guchar) *p < 0x20)
-            {
-              /* Control characters: XML 1.0 has no way to hold them. */
-              g_string_append (out, REPLACEMENT_CHARACTER);
-              p++;
-            }
-          else
-            {
-              g_string_append_c (out, *p);
-              p++;
-            }
+          p = append_byte (out, p);
           after_text = TRUE;
           break;
         }
