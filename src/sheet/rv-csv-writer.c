@@ -103,43 +103,6 @@ csv_writer_append_char (CsvWriter  *self,
   return TRUE;
 }
 
-/* An optional sign, digits with an optional decimal part, and an optional exponent: a
- * spreadsheet reads it as a number, never as a formula.
- */
-static gboolean
-is_plain_number (const char *text)
-{
-  const char *p = text;
-  guint digits = 0;
-
-  if (*p == '+' || *p == '-')
-    p++;
-
-  for (; g_ascii_isdigit (*p); p++)
-    digits++;
-
-  if (*p == '.')
-    {
-      for (p++; g_ascii_isdigit (*p); p++)
-        digits++;
-    }
-
-  if (digits == 0)
-    return FALSE;
-
-  if (*p == 'e' || *p == 'E')
-    {
-      p++;
-      if (*p == '+' || *p == '-')
-        p++;
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-      while (g_ascii_isdigit (*p))
-        p++;
-    }
-
-  return *p == 0;
-}
 
 /* Whether a spreadsheet opening the file would evaluate @text. */
 static gboolean
@@ -155,7 +118,7 @@ needs_neutralising (const char *text)
 
     case '+':
     case '-':
-      return !is_plain_number (text);
+      return !_rv_export_is_plain_number (text);
 
     default:
       return FALSE;

@@ -988,6 +988,44 @@ _rv_export_plan_get_row (RvExportPlan *self,
     }
 }
 
+/* Shared by the CSV and ODS writers: an optional sign, digits with an optional decimal
+ * part, and an optional exponent. A spreadsheet reads it as a number, never as a formula.
+ */
+gboolean
+_rv_export_is_plain_number (const char *text)
+{
+  const char *p = text;
+  guint digits = 0;
+
+  if (*p == '+' || *p == '-')
+    p++;
+
+  for (; g_ascii_isdigit (*p); p++)
+    digits++;
+
+  if (*p == '.')
+    {
+      for (p++; g_ascii_isdigit (*p); p++)
+        digits++;
+    }
+
+  if (digits == 0)
+    return FALSE;
+
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+
+  return *p == 0;
+}
+
 /**
  * _rv_export_get_verdict_colors:
  *

@@ -421,36 +421,6 @@ parse_date (const char *text,
   return DATE_DATE_TIME;
 }
 
-/* Whether @text is already an xsd:double as ODF wants it: [-]digits[.digits][E[-]digits]. */
-static gboolean
-is_plain_number (const char *text)
-{
-  const char *p = text;
-  guint digits = 0;
-
-  if (*p == '-')
-    p++;
-  for (; g_ascii_isdigit (*p); p++)
-    digits++;
-  if (*p == '.')
-    for (p++; g_ascii_isdigit (*p); p++)
-      digits++;
-  if (digits == 0)
-    return FALSE;
-
-  if (*p == 'e' || *p == 'E')
-    {
-      p++;
-      if (*p == '-' || *p == '+')
-        p++;
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-      while (g_ascii_isdigit (*p))
-        p++;
-    }
-
-  return *p == '\0';
-}
 
 /* The value of a number cell, or NULL when its text is not a finite number. */
 static const char *
@@ -460,7 +430,8 @@ number_value (const char *text,
   char *end = NULL;
   double value;
 
-  if (is_plain_number (text))
+  /* Already an xsd:double as ODF wants it: [-]digits[.digits][E[-]digits]. */
+  if (text[0] != '+' && _rv_export_is_plain_number (text))
     return text;
 
   value = g_ascii_strtod (text, &end);

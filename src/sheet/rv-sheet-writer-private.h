@@ -115,6 +115,7 @@ const RvExportCell   *_rv_export_plan_get_row          (RvExportPlan         *pl
                                                         guint                 sheet,
                                                         guint                 row);
 const RvExportColors *_rv_export_get_verdict_colors    (RvVerdict             verdict);
+gboolean              _rv_export_is_plain_number       (const char           *text);
 
 /* The writers: each writes @plan whole, or fails with @error (G_IO_ERROR_CANCELLED when
  * the plan's cancellable is cancelled). Safe replacement, the temporary file and the
