@@ -320,3 +320,47 @@ rv_test_make_ruc (const char *prefix,
   g_assert_true (rv_ruc_is_valid (ruc));
   return g_strdup (ruc);
 }
+
+/**
+ * rv_test_make_dir:
+ * @name: the test's name, for the folder's
+ *
+ * Returns: (transfer full): a new empty folder in the temporary folder, "NAME-XXXXXX"
+ */
+char *
+rv_test_make_dir (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strdup_printf ("%s-XXXXXX", name);
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/**
+ * rv_test_remove_tree:
+ * @path: a file or a folder a test made
+ *
+ * Removes @path and, for a folder, everything in it (links are removed, not followed),
+ * asserting that each removal succeeds.
+ */
+void
+rv_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          rv_test_remove_tree (child);
+        }
+      g_assert_no_errno (g_rmdir (path));
+    }
+  else
+    g_assert_no_errno (g_unlink (path));
+}

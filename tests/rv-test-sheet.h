@@ -73,5 +73,7 @@ void        rv_test_check_refused (RvTestReader     reader,
 void        rv_test_check_suppliers (RvWorkbook    *workbook);
 char       *rv_test_make_ruc      (const char      *prefix,
                                    guint            n);
+char       *rv_test_make_dir      (const char      *name);
+void        rv_test_remove_tree   (const char      *path);
 
 G_END_DECLS

@@ -29,6 +29,7 @@
 
 #include "rv-sheet-reader.h"
 #include "rv-test-export.h"
+#include "rv-test-sheet.h"
 
 /*
  * Every XLSX and ODS we write, opened by a real spreadsheet: LibreOffice Calc, headless,
@@ -52,29 +53,9 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   fixture->soffice = g_find_program_in_path ("soffice");
   if (fixture->soffice == NULL)
     {
@@ -82,8 +63,7 @@ fixture_set_up (Fixture       *fixture,
                           "libreoffice-calc-nogui");
       return;
     }
-  fixture->dir = g_dir_make_tmp ("test-export-lo-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = rv_test_make_dir ("test-export-lo");
 }
 
 static void
@@ -91,7 +71,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   if (fixture->dir != NULL)
-    remove_tree (fixture->dir);
+    rv_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->soffice);
 }
