@@ -26,6 +26,7 @@
 #include <glib/gstdio.h>
 
 #include "rv-test-export.h"
+#include "rv-test-sheet.h"
 
 /*
  * What every export format writes, decided by the plan (rv-export-plan.c): which sheets,
@@ -559,6 +560,58 @@ test_write_errors (void)
   g_rmdir (dir);
 }
 
+static void
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* In a worker thread, for the window: the caller's export may go at once. */
+static void
+test_write_async (void)
+{
+  g_autofree char *dir = rv_test_make_dir ("test-export");
+  g_autofree char *path = g_build_filename (dir, "resultado.ods", NULL);
+  g_autofree char *cancelled_path = g_build_filename (dir, "cancelado.xlsx", NULL);
+  g_autoptr(RvTestExport) expected = rv_test_export_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(RvWorkbook) workbook = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(RvTestExport) fixture = rv_test_export_new ();
+
+    rv_export_write_async (&fixture->export, RV_EXPORT_FORMAT_ODS, path, NULL, on_written,
+                           &result);
+    g_cancellable_cancel (cancellable);
+    rv_export_write_async (&fixture->export, RV_EXPORT_FORMAT_XLSX, cancelled_path, cancellable,
+                           on_written, &cancelled);
+  }
+
+  while (result == NULL || cancelled == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (rv_export_write_finish (result, &error));
+  g_assert_no_error (error);
+  workbook = rv_test_export_read_back (RV_EXPORT_FORMAT_ODS, path);
+  g_assert_cmpuint (rv_workbook_get_n_sheets (workbook), ==, 3);
+  rv_test_check_cell (rv_workbook_get_sheet (workbook, 0), "H4", "text:20131312955");
+  rv_test_check_cell (rv_workbook_get_sheet (workbook, 0), "I4", "text:Valid");
+  rv_test_check_cell (rv_workbook_get_sheet (workbook, 2), "B3", "text:proveedores.xlsx");
+
+  g_assert_false (rv_export_write_finish (cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (cancelled_path, G_FILE_TEST_EXISTS));
+
+  rv_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -577,6 +630,7 @@ main (int   argc,
   g_test_add_func ("/export/plan/no-header", test_no_header);
   g_test_add_func ("/export/plan/limits", test_limits);
   g_test_add_func ("/export/write/errors", test_write_errors);
+  g_test_add_func ("/export/write/async", test_write_async);
 
   return g_test_run ();
 }

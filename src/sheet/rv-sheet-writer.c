@@ -341,6 +341,145 @@ failed:
   return FALSE;
 }
 
+/* What a write in a thread owns: the export copied, its sheet and results referenced, so
+ * that the caller may change or drop its own while the file is written. */
+typedef struct
+{
+  RvExport         export;
+  RvExportSummary  summary;
+  GPtrArray       *results;
+  GPtrArray       *strings;
+  GDateTime       *started_at;
+  RvExportFormat   format;
+  char            *path;
+} WriteData;
+
+static void
+write_data_free (WriteData *data)
+{
+  g_clear_object (&data->export.sheet);
+  g_clear_pointer (&data->results, g_ptr_array_unref);
+  g_clear_pointer (&data->strings, g_ptr_array_unref);
+  g_clear_pointer (&data->started_at, g_date_time_unref);
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+result_unref (gpointer result)
+{
+  if (result != NULL)
+    rv_result_unref (result);
+}
+
+static const char *
+keep_string (GPtrArray  *strings,
+             const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  g_ptr_array_add (strings, g_strdup (text));
+  return g_ptr_array_index (strings, strings->len - 1);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WriteData *data = task_data;
+  GError *error = NULL;
+
+  if (rv_export_write (&data->export, data->format, data->path, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * rv_export_write_async:
+ * @export: what to write; copied, so that the caller may change it at once
+ * @format: the format of the file
+ * @path: the file to write, replaced if it exists
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called in the thread-default main context when the file is written
+ * @user_data: for @callback
+ *
+ * rv_export_write() in a worker thread, for the window: the sheet and the results are
+ * referenced until the file is written, and the summary copied.
+ */
+void
+rv_export_write_async (const RvExport      *export,
+                       RvExportFormat       format,
+                       const char          *path,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteData *data;
+  guint n_rows;
+
+  g_return_if_fail (export != NULL);
+  g_return_if_fail (RV_IS_SHEET (export->sheet));
+  g_return_if_fail (export->results != NULL || rv_sheet_get_n_rows (export->sheet) == 0);
+  g_return_if_fail (format == RV_EXPORT_FORMAT_CSV || export->summary != NULL);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (WriteData, 1);
+  data->export = *export;
+  data->export.sheet = g_object_ref (export->sheet);
+  n_rows = rv_sheet_get_n_rows (export->sheet);
+  data->results = g_ptr_array_new_full (n_rows + 1, result_unref);
+  for (guint row = 0; row < n_rows; row++)
+    g_ptr_array_add (data->results,
+                     export->results[row] != NULL ? rv_result_ref (export->results[row]) : NULL);
+  g_ptr_array_add (data->results, NULL);
+  data->export.results = (RvResult * const *) data->results->pdata;
+
+  if (export->summary != NULL)
+    {
+      data->strings = g_ptr_array_new_with_free_func (g_free);
+      data->summary = *export->summary;
+      data->summary.file_name = keep_string (data->strings, export->summary->file_name);
+      data->summary.file_sha256 = keep_string (data->strings, export->summary->file_sha256);
+      data->summary.sheet_name = keep_string (data->strings, export->summary->sheet_name);
+      data->summary.column = keep_string (data->strings, export->summary->column);
+      data->summary.provider = keep_string (data->strings, export->summary->provider);
+      data->summary.padron_date = keep_string (data->strings, export->summary->padron_date);
+      if (export->summary->started_at != NULL)
+        data->started_at = g_date_time_ref (export->summary->started_at);
+      data->summary.started_at = data->started_at;
+      data->export.summary = &data->summary;
+    }
+  data->format = format;
+  data->path = g_strdup (path);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rv_export_write_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+/**
+ * rv_export_write_finish:
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the file is in place; else %FALSE with @error set as
+ *   rv_export_write() sets it
+ */
+gboolean
+rv_export_write_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * rv_sheet_write_csv:
  * @sheet: the sheet as it was read

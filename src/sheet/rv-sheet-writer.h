@@ -133,6 +133,15 @@ gboolean    rv_export_write                   (const RvExport         *export,
                                                GCancellable           *cancellable,
                                                GError                **error);
 
+void        rv_export_write_async             (const RvExport         *export,
+                                               RvExportFormat          format,
+                                               const char             *path,
+                                               GCancellable           *cancellable,
+                                               GAsyncReadyCallback     callback,
+                                               gpointer                user_data);
+gboolean    rv_export_write_finish            (GAsyncResult           *result,
+                                               GError                **error);
+
 gboolean    rv_sheet_write_csv                (RvSheet                *sheet,
                                                int                     header_row,
                                                guint                   first_row,
