@@ -27,6 +27,7 @@
 #include <glib/gi18n.h>
 
 #include "rv-cli.h"
+#include "rv-preferences-window.h"
 #include "rv-window.h"
 
 struct _RvApplication
@@ -67,6 +68,20 @@ rv_application_about (GSimpleAction *action,
 }
 
 static void
+rv_application_preferences (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  RvApplication *self = user_data;
+  GtkWindow *window;
+
+  g_assert (RV_IS_APPLICATION (self));
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (rv_preferences_window_new (window)));
+}
+
+static void
 rv_application_quit (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
@@ -83,6 +98,7 @@ rv_application_quit (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", rv_application_about },
+  { "preferences", rv_application_preferences },
   { "quit", rv_application_quit },
 };
 
@@ -104,6 +120,7 @@ rv_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (rv_application_parent_class)->startup (app);
 
@@ -111,6 +128,8 @@ rv_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
 }
 
 static void
