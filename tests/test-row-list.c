@@ -83,6 +83,8 @@ test_rows_follow_the_run (void)
   const char *texts[] = { "RUC", "20131312955", NULL, "abc", "20131312955" };
   guint verdict_notifies[5] = { 0 };
   guint name_notifies = 0;
+  guint state_notifies = 0;
+  guint ruc_notifies = 0;
   guint items_changed = 0;
   Run run = { 0 };
 
@@ -121,11 +123,19 @@ test_rows_follow_the_run (void)
       g_assert_cmpuint (rv_row_get_number (row), ==, index + 1);
       g_signal_connect (row, "notify::verdict", G_CALLBACK (count_notify), &verdict_notifies[index]);
       if (index == 1)
-        g_signal_connect (row, "notify::name", G_CALLBACK (count_notify), &name_notifies);
+        {
+          g_signal_connect (row, "notify::name", G_CALLBACK (count_notify), &name_notifies);
+          g_signal_connect (row, "notify::state", G_CALLBACK (count_notify), &state_notifies);
+          g_signal_connect (row, "notify::ruc", G_CALLBACK (count_notify), &ruc_notifies);
+        }
     }
   g_assert_cmpint (rv_row_get_verdict (rv_row_list_find_row (list, 1)), ==, RV_VERDICT_PENDING);
   g_assert_cmpint (rv_row_get_verdict (rv_row_list_find_row (list, 3)), ==, RV_VERDICT_INVALID);
   g_assert_cmpstr (rv_row_get_name (rv_row_list_find_row (list, 1)), ==, "");
+  g_assert_cmpstr (rv_row_get_state (rv_row_list_find_row (list, 1)), ==, "");
+  g_assert_cmpstr (rv_row_get_ruc (rv_row_list_find_row (list, 1)), ==, "20131312955");
+  g_assert_cmpint (rv_row_get_checked_at (rv_row_list_find_row (list, 1)), ==, 0);
+  g_assert_cmpint (rv_row_get_source (rv_row_list_find_row (list, 1)), ==, RV_SOURCE_NONE);
   g_signal_connect (list, "items-changed", G_CALLBACK (count_items_changed), &items_changed);
 
   /* The database answers: both rows of the RUC change, once; the invalid one does not. */
@@ -147,6 +157,28 @@ test_rows_follow_the_run (void)
       rv_result_unref (result);
     }
   g_assert_cmpuint (name_notifies, ==, 1);
+  g_assert_cmpuint (state_notifies, ==, 1);
+  /* The RUC was known before the answer: no notification. */
+  g_assert_cmpuint (ruc_notifies, ==, 0);
+  {
+    RvRow *row = rv_row_list_find_row (list, 1);
+    g_autofree char *state = NULL;
+    g_autofree char *condition = NULL;
+    gint64 checked_at = 0;
+    RvSource source = RV_SOURCE_NONE;
+
+    g_assert_cmpstr (rv_row_get_state (row), ==, "ACTIVO");
+    g_assert_cmpstr (rv_row_get_condition (row), ==, "HABIDO");
+    g_assert_cmpstr (rv_row_get_suggestion (row), ==, "");
+    g_assert_cmpint (rv_row_get_source (row), ==, RV_SOURCE_CACHE);
+    g_assert_cmpint (rv_row_get_checked_at (row), >, 0);
+    g_object_get (row, "state", &state, "condition", &condition, "checked-at", &checked_at,
+                  "source", &source, NULL);
+    g_assert_cmpstr (state, ==, "ACTIVO");
+    g_assert_cmpstr (condition, ==, "HABIDO");
+    g_assert_cmpint (checked_at, ==, rv_row_get_checked_at (row));
+    g_assert_cmpint (source, ==, RV_SOURCE_CACHE);
+  }
   g_assert_cmpuint (verdict_notifies[3], ==, 0);
   g_assert_cmpint (rv_row_get_verdict (rv_row_list_find_row (list, 3)), ==, RV_VERDICT_INVALID);
   g_assert_cmpstr (rv_row_get_reason (rv_row_list_find_row (list, 3)), !=, "");
@@ -162,6 +194,69 @@ test_rows_follow_the_run (void)
   rv_test_remove_tree (dir);
 }
 
+/* A RUC with a wrong check digit carries its suggestion; an answer for another value
+ * changes every property that follows the result, and notifies each once.
+ */
+static void
+test_row_properties (void)
+{
+  RvRucParse parse;
+  g_autoptr(RvResult) wrong = NULL;
+  g_autoptr(RvResult) pending = NULL;
+  g_autoptr(RvResult) answered = NULL;
+  g_autoptr(RvRecord) record = rv_record_new ("20131312955", TRUE);
+  g_autoptr(RvRow) row = NULL;
+  g_autofree char *suggestion = NULL;
+  g_autofree char *ruc = NULL;
+  guint notifies[6] = { 0 };
+  const char *names[] = { "suggestion", "ruc", "address", "as-of", "checked-at", "source" };
+
+  rv_ruc_parse ("20131312950", &parse);
+  wrong = rv_result_new (&parse, "20131312950");
+  row = rv_row_new (6, "20131312950", wrong);
+  g_assert_cmpint (rv_row_get_verdict (row), ==, RV_VERDICT_INVALID);
+  g_assert_cmpstr (rv_row_get_suggestion (row), ==, "20131312955");
+  g_assert_cmpstr (rv_row_get_ruc (row), ==, "20131312950");
+  g_assert_cmpstr (rv_row_get_address (row), ==, "");
+  g_assert_cmpstr (rv_row_get_as_of (row), ==, "");
+  g_object_get (row, "suggestion", &suggestion, "ruc", &ruc, NULL);
+  g_assert_cmpstr (suggestion, ==, "20131312955");
+  g_assert_cmpstr (ruc, ==, "20131312950");
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *signal = g_strconcat ("notify::", names[i], NULL);
+      g_signal_connect (row, signal, G_CALLBACK (count_notify), &notifies[i]);
+    }
+
+  rv_ruc_parse ("20131312955", &parse);
+  pending = rv_result_new (&parse, "20131312955");
+  rv_record_set_field (record, RV_FIELD_ADDRESS_SIMPLE, "AV. GARCILASO DE LA VEGA 1472");
+  rv_record_set_as_of (record, "2026-11-01");
+  rv_record_set_checked_at (record, 1700000000);
+  rv_record_set_source (record, RV_SOURCE_API);
+  answered = rv_result_new_answered (pending, record);
+  rv_row_set_result (row, answered);
+
+  g_assert_cmpstr (rv_row_get_suggestion (row), ==, "");
+  g_assert_cmpstr (rv_row_get_ruc (row), ==, "20131312955");
+  g_assert_cmpstr (rv_row_get_address (row), ==, "AV. GARCILASO DE LA VEGA 1472");
+  g_assert_cmpstr (rv_row_get_as_of (row), ==, "2026-11-01");
+  g_assert_cmpint (rv_row_get_checked_at (row), ==, 1700000000);
+  g_assert_cmpint (rv_row_get_source (row), ==, RV_SOURCE_API);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpuint (notifies[i], ==, 1);
+
+  /* No result: every property goes back to its empty value. */
+  rv_row_set_result (row, NULL);
+  g_assert_cmpstr (rv_row_get_ruc (row), ==, "");
+  g_assert_cmpint (rv_row_get_source (row), ==, RV_SOURCE_NONE);
+  g_assert_cmpint (rv_row_get_checked_at (row), ==, 0);
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpuint (notifies[i], ==, 2);
+  g_assert_cmpuint (notifies[0], ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -171,6 +266,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/row-list/rows-follow-the-run", test_rows_follow_the_run);
+  g_test_add_func ("/row-list/row-properties", test_row_properties);
 
   return g_test_run ();
 }

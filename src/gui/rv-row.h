@@ -30,17 +30,25 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (RvRow, rv_row, RV, ROW, GObject)
 
-RvRow       *rv_row_new         (guint        index,
-                                 const char  *value,
-                                 RvResult    *result);
-guint        rv_row_get_index   (RvRow       *self);
-guint        rv_row_get_number  (RvRow       *self);
-const char  *rv_row_get_value   (RvRow       *self);
-RvResult    *rv_row_get_result  (RvRow       *self);
-void         rv_row_set_result  (RvRow       *self,
-                                 RvResult    *result);
-RvVerdict    rv_row_get_verdict (RvRow       *self);
-const char  *rv_row_get_name    (RvRow       *self);
-const char  *rv_row_get_reason  (RvRow       *self);
+RvRow      *rv_row_new            (guint       index,
+                                   const char *value,
+                                   RvResult   *result);
+guint       rv_row_get_index      (RvRow      *self);
+guint       rv_row_get_number     (RvRow      *self);
+const char *rv_row_get_value      (RvRow      *self);
+RvResult   *rv_row_get_result     (RvRow      *self);
+void        rv_row_set_result     (RvRow      *self,
+                                   RvResult   *result);
+RvVerdict   rv_row_get_verdict    (RvRow      *self);
+const char *rv_row_get_name       (RvRow      *self);
+const char *rv_row_get_reason     (RvRow      *self);
+const char *rv_row_get_ruc        (RvRow      *self);
+const char *rv_row_get_state      (RvRow      *self);
+const char *rv_row_get_condition  (RvRow      *self);
+const char *rv_row_get_address    (RvRow      *self);
+const char *rv_row_get_as_of      (RvRow      *self);
+gint64      rv_row_get_checked_at (RvRow      *self);
+RvSource    rv_row_get_source     (RvRow      *self);
+const char *rv_row_get_suggestion (RvRow      *self);
 
 G_END_DECLS
