@@ -49,7 +49,8 @@ struct _RvExportDialog
   guint                 disposed : 1;
 
   /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
+  AdwPreferencesGroup  *error_group;
+  GtkLabel             *error_label;
   AdwWindowTitle       *window_title;
   GtkWidget            *cancel_button;
   GtkWidget            *export_button;
@@ -213,18 +214,11 @@ static void
 fail (RvExportDialog *self,
       const char     *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-  GtkWidget *label = gtk_label_new (message);
-
-  /* The dialog stays, so that the user can choose another place; the toast stays until
-   * dismissed, and wraps, for a message that may take a while to read.
+  /* The dialog stays, so that the user can choose another place; the sentence stays above
+   * the choices, over nothing, until the next try.
    */
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  adw_toast_set_custom_title (toast, label);
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_group), TRUE);
   g_signal_emit (self, signals[FAILED], 0, message);
 }
 
@@ -295,6 +289,7 @@ on_export_clicked_cb (RvExportDialog *self)
   if (self->cancellable != NULL || self->chooser != NULL)
     return;
 
+  gtk_widget_set_visible (GTK_WIDGET (self->error_group), FALSE);
   format = rv_export_dialog_get_format (self);
   /* Translators: the title of the file chooser that asks where to export. */
   self->chooser = gtk_file_chooser_native_new (_("Export"), GTK_WINDOW (self),
@@ -507,7 +502,8 @@ rv_export_dialog_class_init (RvExportDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/rucvalidator/RucValidator/rv-export-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, RvExportDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, RvExportDialog, error_group);
+  gtk_widget_class_bind_template_child (widget_class, RvExportDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, RvExportDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, RvExportDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, RvExportDialog, export_button);
