@@ -30,6 +30,7 @@
 #include "rv-export-dialog-private.h"
 #include "rv-sheet-reader.h"
 #include "rv-test-export.h"
+#include "rv-test-gui.h"
 #include "rv-test-sheet.h"
 
 /* Drives the real export dialog under Xvfb: the choices, the write through what the file
@@ -37,143 +38,6 @@
  * stands in for the portal here), the suggested name in two languages, Show in Folder
  * without a file manager, and screenshots.
  */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint wait_id_ = g_timeout_add_seconds (20, timeout_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (wait_id_); \
-  } G_STMT_END
-
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             GType       type,
-             const char *title)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    {
-      if (title == NULL)
-        return root;
-      if (ADW_IS_PREFERENCES_ROW (root) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-        return root;
-      if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), title) == 0)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, title);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* Whether any label below @root shows @needle, even as part of its text. */
-static gboolean
-widget_tree_shows (GtkWidget  *root,
-                   const char *needle)
-{
-  const char *text = NULL;
-
-  if (GTK_IS_LABEL (root))
-    text = gtk_label_get_text (GTK_LABEL (root));
-  else if (ADW_IS_PREFERENCES_ROW (root))
-    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root));
-  if (text != NULL && strstr (text, needle) != NULL)
-    return TRUE;
-  if (ADW_IS_ACTION_ROW (root) &&
-      g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (root)), needle) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (widget_tree_shows (child, needle))
-      return TRUE;
-
-  return FALSE;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
-          gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-/* Saves what the widget shows as a PNG, for a person to look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
-static gboolean
-count_down_tick_cb (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       data)
-{
-  guint *left = data;
-
-  if (*left > 0)
-    (*left)--;
-  return *left > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  guint left = n;
-
-  gtk_widget_add_tick_callback (widget, count_down_tick_cb, &left, NULL);
-  WAIT_FOR (left == 0);
-}
 
 static int
 compare_names (gconstpointer a,
@@ -265,7 +129,7 @@ open_dialog (Fixture        *fixture,
   g_clear_pointer (&fixture->failed, g_free);
 
   rv_export_dialog_present (fixture->dialog);
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->dialog)));
+  RV_TEST_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->dialog)));
 }
 
 static void
@@ -275,7 +139,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->parent = GTK_WINDOW (adw_window_new ());
   gtk_window_set_default_size (fixture->parent, 800, 600);
   gtk_window_present (fixture->parent);
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->parent)));
+  RV_TEST_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->parent)));
 
   fixture->data = rv_test_export_new ();
   fixture->dir = rv_test_make_dir ("test-export-dialog");
@@ -290,7 +154,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   if (fixture->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->dialog));
-  WAIT_FOR (fixture->dialog == NULL);
+  RV_TEST_WAIT_FOR (fixture->dialog == NULL);
   gtk_window_destroy (fixture->parent);
 
   g_clear_object (&fixture->exported);
@@ -305,12 +169,12 @@ static GtkCheckButton *
 find_check (Fixture    *fixture,
             const char *title)
 {
-  GtkWidget *row = find_widget (GTK_WIDGET (fixture->dialog), ADW_TYPE_ACTION_ROW, title);
+  GtkWidget *row = rv_test_find_widget (GTK_WIDGET (fixture->dialog), ADW_TYPE_ACTION_ROW, title);
   GtkWidget *check;
 
   g_assert_nonnull (row);
   g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
-  check = find_widget (row, GTK_TYPE_CHECK_BUTTON, NULL);
+  check = rv_test_find_widget (row, GTK_TYPE_CHECK_BUTTON, NULL);
   g_assert_nonnull (check);
   return GTK_CHECK_BUTTON (check);
 }
@@ -320,7 +184,7 @@ static void
 choose (Fixture    *fixture,
         const char *title)
 {
-  GtkWidget *row = find_widget (GTK_WIDGET (fixture->dialog), ADW_TYPE_ACTION_ROW, title);
+  GtkWidget *row = rv_test_find_widget (GTK_WIDGET (fixture->dialog), ADW_TYPE_ACTION_ROW, title);
 
   g_assert_nonnull (row);
   adw_action_row_activate (ADW_ACTION_ROW (row));
@@ -331,7 +195,7 @@ static GtkWidget *
 find_button (Fixture    *fixture,
              const char *label)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (fixture->dialog), GTK_TYPE_BUTTON, label);
+  GtkWidget *button = rv_test_find_widget (GTK_WIDGET (fixture->dialog), GTK_TYPE_BUTTON, label);
 
   g_assert_nonnull (button);
   return button;
@@ -365,9 +229,10 @@ test_defaults (Fixture       *fixture,
   g_assert_false (gtk_check_button_get_active (find_check (fixture, "Valid rows only")));
   g_assert_false (gtk_check_button_get_active (find_check (fixture, "Rows with problems only")));
 
-  g_assert_true (widget_tree_shows (root, "With the Problems and Summary sheets, RUCs as text, "
-                                          "coloured verdicts"));
-  g_assert_true (widget_tree_shows (root, "The rows alone, for other programs"));
+  g_assert_true (rv_test_widget_shows_text (root,
+                                            "With the Problems and Summary sheets, RUCs as text, "
+                                            "coloured verdicts"));
+  g_assert_true (rv_test_widget_shows_text (root, "The rows alone, for other programs"));
 
   /* A choice is a radio: one of each group, and notified once. */
   choose (fixture, "CSV, UTF-8 (.csv)");
@@ -386,7 +251,7 @@ test_defaults (Fixture       *fixture,
 
   /* Choices without an export are not remembered. */
   gtk_window_destroy (GTK_WINDOW (fixture->dialog));
-  WAIT_FOR (fixture->dialog == NULL);
+  RV_TEST_WAIT_FOR (fixture->dialog == NULL);
   open_dialog (fixture, &fixture->data->export);
   g_assert_cmpint (rv_export_dialog_get_format (fixture->dialog), ==, RV_EXPORT_FORMAT_XLSX);
   g_assert_cmpint (rv_export_dialog_get_rows (fixture->dialog), ==, RV_EXPORT_ALL);
@@ -459,11 +324,12 @@ test_ods_problems (Fixture       *fixture,
   g_assert_false (gtk_widget_get_sensitive (find_button (fixture, "_Export…")));
   g_assert_true (gtk_widget_get_sensitive (find_button (fixture, "_Cancel")));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (find_check (fixture, "All rows"))));
-  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (fixture->dialog),
-                                                      GTK_TYPE_SPINNER, NULL)));
-  g_assert_true (widget_tree_shows (GTK_WIDGET (fixture->dialog), "Writing “salida.ods”…"));
+  g_assert_true (gtk_widget_get_visible (rv_test_find_widget (GTK_WIDGET (fixture->dialog),
+                                                              GTK_TYPE_SPINNER, NULL)));
+  g_assert_true (rv_test_widget_shows_text (GTK_WIDGET (fixture->dialog),
+                                            "Writing “salida.ods”…"));
 
-  WAIT_FOR (fixture->dialog == NULL);
+  RV_TEST_WAIT_FOR (fixture->dialog == NULL);
   g_assert_cmpuint (fixture->n_exported, ==, 1);
   g_assert_cmpuint (fixture->n_failed, ==, 0);
   g_assert_true (g_file_equal (fixture->exported, expected));
@@ -499,7 +365,7 @@ test_csv_valid (Fixture       *fixture,
 
   /* A name with the extension, in capitals, keeps it. */
   _rv_export_dialog_export_to (fixture->dialog, file);
-  WAIT_FOR (fixture->dialog == NULL);
+  RV_TEST_WAIT_FOR (fixture->dialog == NULL);
   g_assert_cmpuint (fixture->n_exported, ==, 1);
   g_assert_cmpuint (fixture->n_failed, ==, 0);
   g_assert_true (g_file_equal (fixture->exported, file));
@@ -525,7 +391,7 @@ test_csv_valid (Fixture       *fixture,
     g_autoptr(GFile) other = g_file_new_build_filename (fixture->dir, "todo", NULL);
 
     _rv_export_dialog_export_to (fixture->dialog, other);
-    WAIT_FOR (fixture->dialog == NULL);
+    RV_TEST_WAIT_FOR (fixture->dialog == NULL);
     g_assert_cmpuint (fixture->n_exported, ==, 1);
   }
 }
@@ -540,7 +406,7 @@ test_failed (Fixture       *fixture,
   g_autofree char *listing = NULL;
 
   _rv_export_dialog_export_to (fixture->dialog, missing);
-  WAIT_FOR (fixture->n_failed == 1);
+  RV_TEST_WAIT_FOR (fixture->n_failed == 1);
   g_assert_cmpuint (fixture->n_exported, ==, 0);
   g_assert_true (g_str_has_prefix (fixture->failed, "Cannot write “x.xlsx”: "));
   g_assert_cmpuint (strlen (fixture->failed), >, strlen ("Cannot write “x.xlsx”: "));
@@ -551,18 +417,18 @@ test_failed (Fixture       *fixture,
   g_assert_null (_rv_export_dialog_get_cancellable (fixture->dialog));
   g_assert_true (gtk_widget_get_sensitive (find_button (fixture, "_Export…")));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (find_check (fixture, "All rows"))));
-  g_assert_false (gtk_widget_get_visible (find_widget (root, GTK_TYPE_SPINNER, NULL)));
-  WAIT_FOR (widget_tree_shows (root, fixture->failed));
+  g_assert_false (gtk_widget_get_visible (rv_test_find_widget (root, GTK_TYPE_SPINNER, NULL)));
+  RV_TEST_WAIT_FOR (rv_test_widget_shows_text (root, fixture->failed));
   listing = list_dir (fixture->dir);
   g_assert_cmpstr (listing, ==, "");
 
   gtk_window_set_default_size (GTK_WINDOW (root), 460, 560);
-  wait_frames (root, 30);
-  save_screenshot (root, "export-dialog-failed.png");
+  rv_test_wait_frames (root, 30);
+  rv_test_save_screenshot (root, "export-dialog-failed.png");
 
   /* Another place works. */
   _rv_export_dialog_export_to (fixture->dialog, good);
-  WAIT_FOR (fixture->dialog == NULL);
+  RV_TEST_WAIT_FOR (fixture->dialog == NULL);
   g_assert_cmpuint (fixture->n_exported, ==, 1);
   g_assert_cmpuint (fixture->n_failed, ==, 1);
   g_assert_true (g_file_equal (fixture->exported, good));
@@ -590,7 +456,7 @@ test_cancel (Fixture       *fixture,
 
   /* Cancel before any export: the dialog closes, nothing is written or said. */
   g_signal_emit_by_name (find_button (fixture, "_Cancel"), "clicked");
-  WAIT_FOR (fixture->dialog == NULL);
+  RV_TEST_WAIT_FOR (fixture->dialog == NULL);
   g_assert_cmpuint (fixture->n_exported + fixture->n_failed, ==, 0);
 
   /* A sheet big enough that the write is still under way when Cancel is clicked. */
@@ -617,7 +483,7 @@ test_cancel (Fixture       *fixture,
   g_assert_true (g_cancellable_is_cancelled (_rv_export_dialog_get_cancellable (fixture->dialog)));
   /* Gone for the user at once; destroyed when the writer has cleaned up. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
-  WAIT_FOR (fixture->dialog == NULL);
+  RV_TEST_WAIT_FOR (fixture->dialog == NULL);
 
   g_assert_cmpuint (fixture->n_exported, ==, 0);
   g_assert_cmpuint (fixture->n_failed, ==, 0);
@@ -639,14 +505,15 @@ test_chooser (Fixture       *fixture,
 
   choose (fixture, "OpenDocument spreadsheet (.ods)");
   g_signal_emit_by_name (find_button (fixture, "_Export…"), "clicked");
-  WAIT_FOR ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+  RV_TEST_WAIT_FOR ((chooser = rv_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
   g_assert_true (gtk_window_get_transient_for (chooser) == GTK_WINDOW (fixture->dialog));
   g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
                    GTK_FILE_CHOOSER_ACTION_SAVE);
   g_assert_cmpstr (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser)), ==,
                    "proveedores-validated.ods");
   /* The chooser loads the folder in the background. */
-  WAIT_FOR ((current = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser))) != NULL);
+  RV_TEST_WAIT_FOR ((current = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser)))
+                    != NULL);
   g_assert_true (g_file_equal (current, folder));
   filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
   g_assert_nonnull (filter);
@@ -654,7 +521,7 @@ test_chooser (Fixture       *fixture,
 
   /* Escape-like refusal leaves the dialog as it was. */
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  WAIT_FOR (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL);
+  RV_TEST_WAIT_FOR (rv_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL);
   g_assert_nonnull (fixture->dialog);
   g_assert_null (_rv_export_dialog_get_cancellable (fixture->dialog));
 
@@ -663,7 +530,7 @@ test_chooser (Fixture       *fixture,
    * (_rv_export_dialog_export_to) directly. The accept button is ours, though.
    */
   g_signal_emit_by_name (find_button (fixture, "_Export…"), "clicked");
-  WAIT_FOR ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+  RV_TEST_WAIT_FOR ((chooser = rv_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
   {
     GtkWidget *accept = gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser),
                                                             GTK_RESPONSE_ACCEPT);
@@ -673,7 +540,7 @@ test_chooser (Fixture       *fixture,
   }
   /* The dialog closing closes its chooser. */
   gtk_window_destroy (GTK_WINDOW (fixture->dialog));
-  WAIT_FOR (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL);
+  RV_TEST_WAIT_FOR (rv_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL);
   g_assert_cmpuint (fixture->n_exported + fixture->n_failed, ==, 0);
 }
 
@@ -755,7 +622,7 @@ test_show_in_folder (void)
         g_setenv (*v, empty, TRUE);
 
       _rv_show_in_folder_async (parent, file, show_done_cb, &done);
-      WAIT_FOR (done);
+      RV_TEST_WAIT_FOR (done);
 
       /* The public call returns at once and logs only. */
       rv_show_in_folder (parent, file);
@@ -781,16 +648,16 @@ screenshot (Fixture    *fixture,
 {
   GtkWidget *root = GTK_WIDGET (fixture->dialog);
 
-  wait_frames (root, 30);
-  save_screenshot (root, name);
+  rv_test_wait_frames (root, 30);
+  rv_test_save_screenshot (root, name);
 }
 
 static void
 test_screenshot_en (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), ADW_TYPE_ACTION_ROW,
-                                 "Excel workbook (.xlsx)"));
+  g_assert_nonnull (rv_test_find_widget (GTK_WIDGET (fixture->dialog), ADW_TYPE_ACTION_ROW,
+                                         "Excel workbook (.xlsx)"));
   screenshot (fixture, "export-dialog.png");
 }
 
@@ -800,8 +667,8 @@ test_screenshot_es (Fixture       *fixture,
 {
   /* The set-up ran in Spanish (see below): the dialog is translated. */
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->dialog)), ==, "Exportar");
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), ADW_TYPE_ACTION_ROW,
-                                 "Todas las filas"));
+  g_assert_nonnull (rv_test_find_widget (GTK_WIDGET (fixture->dialog), ADW_TYPE_ACTION_ROW,
+                                         "Todas las filas"));
   screenshot (fixture, "export-dialog-es.png");
 }
 
@@ -837,10 +704,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  /* A display is required: CI runs this under xvfb-run. Failing here is deliberate. */
-  if (!gtk_init_check ())
-    g_error ("Cannot open a display: run the tests under xvfb-run");
-  adw_init ();
+  /* A display is required: CI runs this under xvfb-run. */
+  rv_test_gui_init ();
 
   /* First: the choices of an export are remembered for the program's lifetime. */
   g_test_add ("/export-dialog/defaults", Fixture, NULL,

@@ -22,8 +22,6 @@
 #include "config.h"
 
 #include <locale.h>
-#include <string.h>
-#include <sys/stat.h>
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -32,6 +30,8 @@
 #include "rv-application.h"
 #include "rv-preferences-window.h"
 #include "rv-store.h"
+#include "rv-test-gui.h"
+#include "rv-test-keyring.h"
 #include "rv-token.h"
 #include "rv-window.h"
 
@@ -44,157 +44,18 @@
 
 #define SECRET_TOKEN "tok-a9f3e1c7b5d24680"
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint wait_id_ = g_timeout_add_seconds (20, timeout_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (wait_id_); \
-  } G_STMT_END
-
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             GType       type,
-             const char *title)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    {
-      if (title == NULL)
-        return root;
-      if (ADW_IS_PREFERENCES_ROW (root) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-        return root;
-      if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), title) == 0)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, title);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The spin button at the end of the row titled @title. */
 static GtkSpinButton *
 find_spin (GtkWidget  *root,
            const char *title)
 {
-  GtkWidget *row = find_widget (root, ADW_TYPE_ACTION_ROW, title);
+  GtkWidget *row = rv_test_find_widget (root, ADW_TYPE_ACTION_ROW, title);
   GtkWidget *spin;
 
   g_assert_nonnull (row);
-  spin = find_widget (row, GTK_TYPE_SPIN_BUTTON, NULL);
+  spin = rv_test_find_widget (row, GTK_TYPE_SPIN_BUTTON, NULL);
   g_assert_nonnull (spin);
   return GTK_SPIN_BUTTON (spin);
-}
-
-/* Whether any label or editable below @root shows @needle, even as part of its text. */
-static gboolean
-widget_tree_shows (GtkWidget  *root,
-                   const char *needle)
-{
-  const char *text = NULL;
-
-  if (GTK_IS_LABEL (root))
-    text = gtk_label_get_text (GTK_LABEL (root));
-  else if (GTK_IS_EDITABLE (root))
-    text = gtk_editable_get_text (GTK_EDITABLE (root));
-  else if (ADW_IS_PREFERENCES_ROW (root))
-    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root));
-  if (text != NULL && strstr (text, needle) != NULL)
-    return TRUE;
-  if (ADW_IS_ACTION_ROW (root) &&
-      g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (root)), needle) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (widget_tree_shows (child, needle))
-      return TRUE;
-
-  return FALSE;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
-          gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-/* Saves what the widget shows as a PNG, for a person to look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
-static gboolean
-count_down_tick_cb (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       data)
-{
-  guint *left = data;
-
-  if (*left > 0)
-    (*left)--;
-  return *left > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  guint left = n;
-
-  gtk_widget_add_tick_callback (widget, count_down_tick_cb, &left, NULL);
-  WAIT_FOR (left == 0);
 }
 
 /* One application for the whole program: a second one would export the same D-Bus
@@ -221,11 +82,11 @@ fixture_set_up (Fixture       *fixture,
   fixture->app = g_object_ref (the_app);
   fixture->window = rv_window_new (GTK_APPLICATION (fixture->app));
   gtk_window_present (GTK_WINDOW (fixture->window));
-  WAIT_FOR (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)) ==
-            GTK_WINDOW (fixture->window));
+  RV_TEST_WAIT_FOR (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)) ==
+                    GTK_WINDOW (fixture->window));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
-  WAIT_FOR ((fixture->prefs = find_toplevel (RV_TYPE_PREFERENCES_WINDOW)) != NULL);
+  RV_TEST_WAIT_FOR ((fixture->prefs = rv_test_find_toplevel (RV_TYPE_PREFERENCES_WINDOW)) != NULL);
   g_assert_true (gtk_window_get_transient_for (fixture->prefs) == GTK_WINDOW (fixture->window));
   g_assert_true (gtk_window_get_modal (fixture->prefs));
 }
@@ -236,11 +97,11 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_object_add_weak_pointer (G_OBJECT (fixture->prefs), (gpointer *) &fixture->prefs);
   gtk_window_destroy (fixture->prefs);
-  WAIT_FOR (fixture->prefs == NULL);
+  RV_TEST_WAIT_FOR (fixture->prefs == NULL);
 
   g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  WAIT_FOR (fixture->window == NULL);
+  RV_TEST_WAIT_FOR (fixture->window == NULL);
 
   g_clear_object (&fixture->app);
 
@@ -305,7 +166,7 @@ static void
 test_provider (Fixture       *fixture,
                gconstpointer  data)
 {
-  GtkWidget *row = find_widget (GTK_WIDGET (fixture->prefs), ADW_TYPE_COMBO_ROW, "Source");
+  GtkWidget *row = rv_test_find_widget (GTK_WIDGET (fixture->prefs), ADW_TYPE_COMBO_ROW, "Source");
   GListModel *model;
 
   g_assert_nonnull (row);
@@ -341,7 +202,7 @@ test_base_url (Fixture       *fixture,
                gconstpointer  data)
 {
   GtkWidget *root = GTK_WIDGET (fixture->prefs);
-  GtkWidget *row = find_widget (root, ADW_TYPE_ENTRY_ROW, "Provider address");
+  GtkWidget *row = rv_test_find_widget (root, ADW_TYPE_ENTRY_ROW, "Provider address");
   g_autofree char *url = NULL;
 
   g_assert_nonnull (row);
@@ -362,7 +223,8 @@ test_base_url (Fixture       *fixture,
   url = g_settings_get_string (fixture->settings, "base-url");
   g_assert_cmpstr (url, ==, "https://proxy.example.test/api");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
-  WAIT_FOR (widget_tree_shows (root, "The address must start with https:// or http://"));
+  RV_TEST_WAIT_FOR (rv_test_widget_shows_text (root,
+                                                "The address must start with https:// or http://"));
 
   /* Editing clears the error; an empty address goes back to the provider's own. */
   gtk_editable_set_text (GTK_EDITABLE (row), "");
@@ -380,18 +242,19 @@ test_base_url (Fixture       *fixture,
 static AdwMessageDialog *
 click_clear_cache (Fixture *fixture)
 {
-  GtkWidget *row = find_widget (GTK_WIDGET (fixture->prefs), ADW_TYPE_ACTION_ROW, "Saved answers");
+  GtkWidget *row = rv_test_find_widget (GTK_WIDGET (fixture->prefs), ADW_TYPE_ACTION_ROW,
+                                        "Saved answers");
   GtkWidget *button;
   GtkWindow *dialog;
 
   g_assert_nonnull (row);
-  button = find_widget (row, GTK_TYPE_BUTTON, NULL);
+  button = rv_test_find_widget (row, GTK_TYPE_BUTTON, NULL);
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_has_css_class (button, "destructive-action"));
   g_assert_nonnull (gtk_widget_get_tooltip_text (button));
 
   g_signal_emit_by_name (button, "clicked");
-  WAIT_FOR ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  RV_TEST_WAIT_FOR ((dialog = rv_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   g_assert_true (gtk_window_get_transient_for (dialog) == fixture->prefs);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
                    "Clear the Cache?");
@@ -448,7 +311,7 @@ test_clear_cache (Fixture       *fixture,
 
   respond (click_clear_cache (fixture), "clear");
   g_assert_cmpint (rv_store_count_records (store, NULL), ==, 0);
-  WAIT_FOR (widget_tree_shows (root, "Cache cleared: 3 answers removed"));
+  RV_TEST_WAIT_FOR (rv_test_widget_shows_text (root, "Cache cleared: 3 answers removed"));
 
   g_clear_object (&store);
   if (old_db != NULL)
@@ -471,8 +334,8 @@ test_token (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   GtkWidget *root = GTK_WIDGET (fixture->prefs);
-  GtkWidget *entry = find_widget (root, ADW_TYPE_PASSWORD_ENTRY_ROW, "APIMIGO token");
-  GtkWidget *saved = find_widget (root, ADW_TYPE_ACTION_ROW, "Saved token");
+  GtkWidget *entry = rv_test_find_widget (root, ADW_TYPE_PASSWORD_ENTRY_ROW, "APIMIGO token");
+  GtkWidget *saved = rv_test_find_widget (root, ADW_TYPE_ACTION_ROW, "Saved token");
   GtkWidget *remove;
   char *token;
 
@@ -480,7 +343,7 @@ test_token (Fixture       *fixture,
   g_assert_nonnull (entry);
   g_assert_nonnull (saved);
   g_assert_true (adw_entry_row_get_show_apply_button (ADW_ENTRY_ROW (entry)));
-  remove = find_widget (saved, GTK_TYPE_BUTTON, NULL);
+  remove = rv_test_find_widget (saved, GTK_TYPE_BUTTON, NULL);
   g_assert_nonnull (remove);
   g_assert_nonnull (gtk_widget_get_tooltip_text (remove));
 
@@ -494,7 +357,7 @@ test_token (Fixture       *fixture,
   g_signal_emit_by_name (entry, "apply");
   /* The entry forgets the token at once. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
-  WAIT_FOR (gtk_widget_get_visible (saved));
+  RV_TEST_WAIT_FOR (gtk_widget_get_visible (saved));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (saved)), ==,
                    "A token is saved in the keyring");
 
@@ -502,25 +365,26 @@ test_token (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (token, ==, SECRET_TOKEN);
   g_free (token);
-  g_assert_false (widget_tree_shows (root, SECRET_TOKEN));
-  wait_frames (root, 3);
-  g_assert_false (widget_tree_shows (root, SECRET_TOKEN));
+  g_assert_false (rv_test_widget_shows_text (root, SECRET_TOKEN));
+  rv_test_wait_frames (root, 3);
+  g_assert_false (rv_test_widget_shows_text (root, SECRET_TOKEN));
 
   /* A window opened later finds the saved token, and does not show it either. */
   {
     GtkWindow *other = GTK_WINDOW (rv_preferences_window_new (GTK_WINDOW (fixture->window)));
-    GtkWidget *other_saved = find_widget (GTK_WIDGET (other), ADW_TYPE_ACTION_ROW, "Saved token");
+    GtkWidget *other_saved = rv_test_find_widget (GTK_WIDGET (other), ADW_TYPE_ACTION_ROW,
+                                                  "Saved token");
 
     gtk_window_present (other);
-    WAIT_FOR (gtk_widget_get_visible (other_saved));
-    g_assert_false (widget_tree_shows (GTK_WIDGET (other), SECRET_TOKEN));
+    RV_TEST_WAIT_FOR (gtk_widget_get_visible (other_saved));
+    g_assert_false (rv_test_widget_shows_text (GTK_WIDGET (other), SECRET_TOKEN));
     g_object_add_weak_pointer (G_OBJECT (other), (gpointer *) &other);
     gtk_window_destroy (other);
-    WAIT_FOR (other == NULL);
+    RV_TEST_WAIT_FOR (other == NULL);
   }
 
   g_signal_emit_by_name (remove, "clicked");
-  WAIT_FOR (!gtk_widget_get_visible (saved));
+  RV_TEST_WAIT_FOR (!gtk_widget_get_visible (saved));
   token = rv_token_lookup_sync ("migo", NULL, &error);
   g_assert_no_error (error);
   g_assert_null (token);
@@ -534,16 +398,17 @@ screenshot (Fixture    *fixture,
 
   /* Tall enough to show every group at once. */
   gtk_window_set_default_size (fixture->prefs, 640, 940);
-  WAIT_FOR (gtk_widget_get_height (root) >= 900);
-  wait_frames (root, 30);
-  save_screenshot (root, name);
+  RV_TEST_WAIT_FOR (gtk_widget_get_height (root) >= 900);
+  rv_test_wait_frames (root, 30);
+  rv_test_save_screenshot (root, name);
 }
 
 static void
 test_screenshot_en (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->prefs), ADW_TYPE_COMBO_ROW, "Source"));
+  g_assert_nonnull (rv_test_find_widget (GTK_WIDGET (fixture->prefs), ADW_TYPE_COMBO_ROW,
+                                         "Source"));
   screenshot (fixture, "preferences.png");
 }
 
@@ -552,7 +417,8 @@ test_screenshot_es (Fixture       *fixture,
                     gconstpointer  data)
 {
   /* The set-up ran in Spanish (see below): the window is translated. */
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->prefs), ADW_TYPE_COMBO_ROW, "Fuente"));
+  g_assert_nonnull (rv_test_find_widget (GTK_WIDGET (fixture->prefs), ADW_TYPE_COMBO_ROW,
+                                         "Fuente"));
   screenshot (fixture, "preferences-es.png");
 }
 
@@ -572,113 +438,6 @@ spanish_tear_down (Fixture       *fixture,
   g_setenv ("LANGUAGE", "en", TRUE);
 }
 
-/* Removes @path and everything under it, never following a symbolic link. */
-static void
-remove_tree (const char *path)
-{
-  GStatBuf buf;
-
-  if (g_lstat (path, &buf) != 0)
-    return;
-
-  if (S_ISDIR (buf.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-/* Runs this program again, with the same arguments, under a private session bus and
- * keyring daemon in a temporary HOME (as test-token does). Standard output passes through
- * (it is the TAP stream), and the exit status is the child's.
- */
-static int
-run_in_private_session (int    argc,
-                        char **argv)
-{
-  /* The daemon is not under test: G_DEBUG=fatal-warnings would abort it at its first
-   * harmless warning.
-   */
-  static const char script[] =
-    "printf pw | env -u G_DEBUG gnome-keyring-daemon --unlock --components=secrets >/dev/null"
-    " || { echo 'Bail out! gnome-keyring-daemon could not start'; exit 1; };"
-    " exec \"$0\" \"$@\"";
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) child_argv = NULL;
-  g_autofree char *dbus_run_session = g_find_program_in_path ("dbus-run-session");
-  g_autofree char *self = NULL;
-  g_autofree char *home = NULL;
-  g_auto(GStrv) envp = g_get_environ ();
-  int wait_status = 0;
-  int status = 1;
-  struct {
-    const char *variable;
-    const char *folder;
-  } folders[] = {
-    { "HOME", NULL },
-    { "XDG_DATA_HOME", ".local/share" },
-    { "XDG_CONFIG_HOME", ".config" },
-    { "XDG_CACHE_HOME", ".cache" },
-    { "XDG_RUNTIME_DIR", "runtime" },
-  };
-
-  if (dbus_run_session == NULL)
-    {
-      g_print ("Bail out! dbus-run-session is needed to test the keyring\n");
-      return 1;
-    }
-
-  self = g_file_read_link ("/proc/self/exe", NULL);
-  if (self == NULL)
-    self = g_canonicalize_filename (argv[0], NULL);
-
-  home = g_dir_make_tmp ("test-preferences-home-XXXXXX", &error);
-  if (home == NULL)
-    {
-      g_print ("Bail out! %s\n", error->message);
-      return 1;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
-    {
-      g_autofree char *folder = g_build_filename (home, folders[i].folder, NULL);
-
-      g_mkdir_with_parents (folder, 0700);
-      envp = g_environ_setenv (envp, folders[i].variable, folder, TRUE);
-    }
-  envp = g_environ_setenv (envp, PRIVATE_BUS_ENV, "1", TRUE);
-  envp = g_environ_unsetenv (envp, "DBUS_SESSION_BUS_ADDRESS");
-
-  g_strv_builder_add_many (builder, dbus_run_session, "--", "sh", "-c", script, self, NULL);
-  for (int i = 1; i < argc; i++)
-    g_strv_builder_add (builder, argv[i]);
-  child_argv = g_strv_builder_end (builder);
-
-  if (!g_spawn_sync (NULL, child_argv, envp, G_SPAWN_DEFAULT,
-                     NULL, NULL, NULL, NULL, &wait_status, &error))
-    g_print ("Bail out! %s\n", error->message);
-  else if (g_spawn_check_wait_status (wait_status, &error))
-    status = 0;
-  else if (error->domain == G_SPAWN_EXIT_ERROR)
-    status = error->code;
-  else
-    g_printerr ("%s\n", error->message);
-
-  remove_tree (home);
-  return status;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -686,8 +445,9 @@ main (int   argc,
   const char *localedir = g_getenv ("RUC_VALIDATOR_LOCALEDIR");
   int status;
 
-  if (g_getenv (PRIVATE_BUS_ENV) == NULL || g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    return run_in_private_session (argc, argv);
+  if (!rv_test_keyring_is_private_session (PRIVATE_BUS_ENV))
+    return rv_test_keyring_run_private_session (argc, argv, PRIVATE_BUS_ENV,
+                                                "test-preferences-home-XXXXXX");
 
   /* English by default; the Spanish screenshot switches LANGUAGE (which a C.UTF-8 locale
    * honours) before its window is built.
@@ -701,10 +461,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  /* A display is required: CI runs this under xvfb-run. Failing here is deliberate. */
-  if (!gtk_init_check ())
-    g_error ("Cannot open a display: run the tests under xvfb-run");
-  adw_init ();
+  /* A display is required: CI runs this under xvfb-run. */
+  rv_test_gui_init ();
 
   the_app = rv_application_new ();
   g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);

@@ -28,6 +28,7 @@
 
 #include "rv-results-view.h"
 #include "rv-store.h"
+#include "rv-test-gui.h"
 #include "rv-test-sheet.h"
 
 /* The results view under Xvfb, over a real run: a store whose cache answers every RUC
@@ -36,43 +37,6 @@
  */
 
 #define SUNAT_NAME "SUPERINTENDENCIA NACIONAL DE ADUANAS Y DE ADMINISTRACION TRIBUTARIA"
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint wait_id_ = g_timeout_add_seconds (20, timeout_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (wait_id_); \
-  } G_STMT_END
-
-static gboolean
-count_down_tick_cb (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       data)
-{
-  guint *left = data;
-
-  if (*left > 0)
-    (*left)--;
-  return *left > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  guint left = n;
-
-  gtk_widget_add_tick_callback (widget, count_down_tick_cb, &left, NULL);
-  WAIT_FOR (left == 0);
-}
 
 /* The first widget of @type below @root whose label (a GtkLabel's text, a GtkButton's
  * label) is @text, or any when @text is NULL; with @css_class, only one that has it.
@@ -126,52 +90,6 @@ find_icon_button (GtkWidget  *root,
     }
 
   return NULL;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
-          gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-/* Saves what the widget shows as a PNG, for a person to look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
 }
 
 typedef struct
@@ -265,7 +183,7 @@ fixture_run (Fixture            *fixture,
   fixture->rows = rv_row_list_new (fixture->batch, sheet, 0);
 
   rv_batch_run_async (fixture->batch, NULL, on_run_done, &run);
-  WAIT_FOR (run.done);
+  RV_TEST_WAIT_FOR (run.done);
   g_assert_no_error (run.error);
 }
 
@@ -281,8 +199,8 @@ fixture_show (Fixture *fixture,
   gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->view));
   rv_results_view_set_rows (fixture->view, fixture->rows);
   gtk_window_present (fixture->window);
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->view)));
-  wait_frames (GTK_WIDGET (fixture->view), 3);
+  RV_TEST_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->view)));
+  rv_test_wait_frames (GTK_WIDGET (fixture->view), 3);
 }
 
 static void
@@ -337,12 +255,12 @@ fixture_tear_down (Fixture       *fixture,
 {
   GtkWindow *dialog;
 
-  while ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL)
+  while ((dialog = rv_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL)
     gtk_window_destroy (dialog);
 
   g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
   gtk_window_destroy (fixture->window);
-  WAIT_FOR (fixture->window == NULL);
+  RV_TEST_WAIT_FOR (fixture->window == NULL);
   g_assert_finalize_object (fixture->view);
 
   g_assert_finalize_object (fixture->rows);
@@ -512,7 +430,7 @@ test_filters (Fixture       *fixture,
   g_assert_cmpuint (shown_number (fixture, 0), ==, 7);
   rv_results_view_set_verdict_filter (fixture->view, RV_VERDICT_FILTER_PENDING);
   g_assert_cmpuint (rv_results_view_get_n_shown (fixture->view), ==, 0);
-  WAIT_FOR (g_str_equal (gtk_stack_get_visible_child_name (stack), "empty"));
+  RV_TEST_WAIT_FOR (g_str_equal (gtk_stack_get_visible_child_name (stack), "empty"));
   g_assert_nonnull (find_widget (GTK_WIDGET (stack), ADW_TYPE_STATUS_PAGE, NULL, NULL));
 
   /* No rows: the table, empty, not "no rows match". */
@@ -568,7 +486,7 @@ test_details_and_suggestion (Fixture       *fixture,
   /* A valid row: its record, no suggestion. */
   select_number (fixture, 2);
   g_assert_true (adw_flap_get_reveal_flap (flap));
-  wait_frames (root, 2);
+  rv_test_wait_frames (root, 2);
   g_assert_nonnull (find_widget (root, GTK_TYPE_LABEL, "Row 2", NULL));
   g_assert_nonnull (find_widget (root, GTK_TYPE_LABEL, "AV. GARCILASO DE LA VEGA NRO. 1472", NULL));
   g_assert_nonnull (find_widget (root, GTK_TYPE_LABEL, "2026-11-20", NULL));
@@ -594,7 +512,7 @@ test_details_and_suggestion (Fixture       *fixture,
 
   /* Cancelled: nothing is applied. */
   g_signal_emit_by_name (button, "clicked");
-  WAIT_FOR ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  RV_TEST_WAIT_FOR ((dialog = rv_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   g_assert_true (gtk_window_get_transient_for (dialog) == fixture->window);
   g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==,
                    "Replace the RUC of row 7 with 20131312955? Only this row changes; "
@@ -606,7 +524,7 @@ test_details_and_suggestion (Fixture       *fixture,
 
   /* Confirmed: the signal names the row and the suggested RUC, and that is all. */
   g_signal_emit_by_name (button, "clicked");
-  WAIT_FOR ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  RV_TEST_WAIT_FOR ((dialog = rv_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "use");
   gtk_window_destroy (dialog);
   g_assert_cmpuint (applied.n, ==, 1);
@@ -647,7 +565,7 @@ test_cells_follow (Fixture       *fixture,
   rv_results_view_set_verdict_filter (fixture->view, RV_VERDICT_FILTER_VALID);
   g_assert_cmpuint (rv_results_view_get_n_shown (fixture->view), ==, 3);
   rv_results_view_set_verdict_filter (fixture->view, RV_VERDICT_FILTER_ALL);
-  wait_frames (column_view, 2);
+  rv_test_wait_frames (column_view, 2);
   label = find_widget (column_view, GTK_TYPE_LABEL, "Pending", "verdict-pending");
   g_assert_nonnull (label);
 
@@ -679,8 +597,8 @@ screenshot (Fixture    *fixture,
 
   select_number (fixture, 7);
   g_assert_nonnull (find_widget (root, GTK_TYPE_BUTTON, use_label, NULL));
-  wait_frames (root, 30);
-  save_screenshot (root, name);
+  rv_test_wait_frames (root, 30);
+  rv_test_save_screenshot (root, name);
 }
 
 static void
@@ -735,10 +653,10 @@ test_screenshot_dark (Fixture       *fixture,
   AdwStyleManager *style_manager = adw_style_manager_get_default ();
 
   adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
-  WAIT_FOR (gtk_widget_has_css_class (GTK_WIDGET (fixture->view), "dark"));
+  RV_TEST_WAIT_FOR (gtk_widget_has_css_class (GTK_WIDGET (fixture->view), "dark"));
   screenshot (fixture, "results-view-dark.png", "Use 20131312955");
   adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
-  WAIT_FOR (!gtk_widget_has_css_class (GTK_WIDGET (fixture->view), "dark"));
+  RV_TEST_WAIT_FOR (!gtk_widget_has_css_class (GTK_WIDGET (fixture->view), "dark"));
 }
 
 static gint64
@@ -795,7 +713,7 @@ test_large (Fixture       *fixture,
 
   start = g_get_monotonic_time ();
   sort_by (fixture, 4, GTK_SORT_ASCENDING);
-  wait_frames (GTK_WIDGET (fixture->view), 1);
+  rv_test_wait_frames (GTK_WIDGET (fixture->view), 1);
   sort_ms = elapsed_ms (start);
   first = g_list_model_get_item (G_LIST_MODEL (get_selection (fixture)), 0);
   second = g_list_model_get_item (G_LIST_MODEL (get_selection (fixture)), N_ROWS - 1);
@@ -810,7 +728,7 @@ test_large (Fixture       *fixture,
       double upper = gtk_adjustment_get_upper (vadjustment) - gtk_adjustment_get_page_size (vadjustment);
 
       gtk_adjustment_set_value (vadjustment, upper * step / 20.0);
-      wait_frames (GTK_WIDGET (fixture->view), 1);
+      rv_test_wait_frames (GTK_WIDGET (fixture->view), 1);
     }
   scroll_ms = elapsed_ms (start);
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0.0);
@@ -818,7 +736,7 @@ test_large (Fixture       *fixture,
   start = g_get_monotonic_time ();
   rv_results_view_set_verdict_filter (fixture->view, RV_VERDICT_FILTER_PROBLEMS);
   rv_results_view_refilter (fixture->view);
-  wait_frames (GTK_WIDGET (fixture->view), 1);
+  rv_test_wait_frames (GTK_WIDGET (fixture->view), 1);
   refilter_ms = elapsed_ms (start);
   g_assert_cmpuint (rv_results_view_get_n_shown (fixture->view), ==, N_ROWS / 10);
 
@@ -854,10 +772,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  /* A display is required: CI runs this under xvfb-run. Failing here is deliberate. */
-  if (!gtk_init_check ())
-    g_error ("Cannot open a display: run the tests under xvfb-run");
-  adw_init ();
+  /* A display is required: CI runs this under xvfb-run. */
+  rv_test_gui_init ();
 
   /* The application loads style.css from its resource path; without one, the test does. */
   provider = gtk_css_provider_new ();

@@ -22,12 +22,12 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "rv-test-keyring.h"
 #include "rv-token.h"
 
 /* The keyring tests need a Secret Service, which no test machine runs: the program
@@ -458,113 +458,6 @@ test_keyring_empty_stored (void)
   clear ("migo");
 }
 
-/* Removes @path and everything under it, never following a symbolic link. */
-static void
-remove_tree (const char *path)
-{
-  GStatBuf buf;
-
-  if (g_lstat (path, &buf) != 0)
-    return;
-
-  if (S_ISDIR (buf.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-/* Runs this program again, with the same arguments, under a private session bus and
- * keyring daemon in a temporary HOME. Standard output passes through (it is the TAP
- * stream), and the exit status is the child's.
- */
-static int
-run_in_private_session (int    argc,
-                        char **argv)
-{
-  /* The daemon is not under test: G_DEBUG=fatal-warnings would abort it at its first
-   * harmless warning ("asked to register item …, but it's already registered").
-   */
-  static const char script[] =
-    "printf pw | env -u G_DEBUG gnome-keyring-daemon --unlock --components=secrets >/dev/null"
-    " || { echo 'Bail out! gnome-keyring-daemon could not start'; exit 1; };"
-    " exec \"$0\" \"$@\"";
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) child_argv = NULL;
-  g_autofree char *dbus_run_session = g_find_program_in_path ("dbus-run-session");
-  g_autofree char *self = NULL;
-  g_autofree char *home = NULL;
-  g_auto(GStrv) envp = g_get_environ ();
-  int wait_status = 0;
-  int status = 1;
-  struct {
-    const char *variable;
-    const char *folder;
-  } folders[] = {
-    { "HOME", NULL },
-    { "XDG_DATA_HOME", ".local/share" },
-    { "XDG_CONFIG_HOME", ".config" },
-    { "XDG_CACHE_HOME", ".cache" },
-    { "XDG_RUNTIME_DIR", "runtime" },
-  };
-
-  if (dbus_run_session == NULL)
-    {
-      g_print ("Bail out! dbus-run-session is needed to test the keyring\n");
-      return 1;
-    }
-
-  self = g_file_read_link ("/proc/self/exe", NULL);
-  if (self == NULL)
-    self = g_canonicalize_filename (argv[0], NULL);
-
-  home = g_dir_make_tmp ("test-token-home-XXXXXX", &error);
-  if (home == NULL)
-    {
-      g_print ("Bail out! %s\n", error->message);
-      return 1;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
-    {
-      g_autofree char *folder = g_build_filename (home, folders[i].folder, NULL);
-
-      g_mkdir_with_parents (folder, 0700);
-      envp = g_environ_setenv (envp, folders[i].variable, folder, TRUE);
-    }
-  envp = g_environ_setenv (envp, PRIVATE_BUS_ENV, "1", TRUE);
-  envp = g_environ_unsetenv (envp, "DBUS_SESSION_BUS_ADDRESS");
-
-  g_strv_builder_add_many (builder, dbus_run_session, "--", "sh", "-c", script, self, NULL);
-  for (int i = 1; i < argc; i++)
-    g_strv_builder_add (builder, argv[i]);
-  child_argv = g_strv_builder_end (builder);
-
-  if (!g_spawn_sync (NULL, child_argv, envp, G_SPAWN_DEFAULT,
-                     NULL, NULL, NULL, NULL, &wait_status, &error))
-    g_print ("Bail out! %s\n", error->message);
-  else if (g_spawn_check_wait_status (wait_status, &error))
-    status = 0;
-  else if (error->domain == G_SPAWN_EXIT_ERROR)
-    status = error->code;
-  else
-    g_printerr ("%s\n", error->message);
-
-  remove_tree (home);
-  return status;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -572,8 +465,9 @@ main (int   argc,
   if (argc == 2 && g_str_equal (argv[1], READ_STDIN_ARG))
     return read_stdin_main ();
 
-  if (g_getenv (PRIVATE_BUS_ENV) == NULL || g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    return run_in_private_session (argc, argv);
+  if (!rv_test_keyring_is_private_session (PRIVATE_BUS_ENV))
+    return rv_test_keyring_run_private_session (argc, argv, PRIVATE_BUS_ENV,
+                                                "test-token-home-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
 

@@ -25,53 +25,10 @@
 #include <adwaita.h>
 
 #include "rv-application.h"
+#include "rv-test-gui.h"
 #include "rv-window.h"
 
 /* Drives the real application and window: no mocks. Runs under Xvfb in CI. */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint wait_id_ = g_timeout_add_seconds (20, timeout_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (wait_id_); \
-  } G_STMT_END
-
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             GType       type,
-             const char *title)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    {
-      if (title == NULL)
-        return root;
-      if (ADW_IS_PREFERENCES_ROW (root) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-        return root;
-      if (ADW_IS_STATUS_PAGE (root) &&
-          g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (root)), title) == 0)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, title);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 /* A button a user can see and click, anywhere below @root. */
 static GtkWidget *
@@ -94,77 +51,6 @@ find_visible_button (GtkWidget *root)
   return NULL;
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
-          gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-/* Saves what the widget shows as a PNG, for a person to look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
-static gboolean
-count_down_tick_cb (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       data)
-{
-  guint *left = data;
-
-  if (*left > 0)
-    (*left)--;
-  return *left > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-/* Lets the widget draw @n frames; a tick callback keeps the frame clock running even
- * when nothing else asks for a redraw.
- */
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  guint left = n;
-
-  gtk_widget_add_tick_callback (widget, count_down_tick_cb, &left, NULL);
-  WAIT_FOR (left == 0);
-}
-
 /* Runs inside g_application_run(), as a user's session does. */
 static gboolean
 empty_state_scenario (gpointer data)
@@ -173,12 +59,12 @@ empty_state_scenario (gpointer data)
   GtkWindow *window;
   GtkWidget *status, *entry, *result;
 
-  WAIT_FOR ((window = find_toplevel (RV_TYPE_WINDOW)) != NULL);
+  RV_TEST_WAIT_FOR ((window = rv_test_find_toplevel (RV_TYPE_WINDOW)) != NULL);
   g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (app)) == window);
   g_assert_cmpstr (gtk_window_get_title (window), ==, "RUC Validator");
 
   /* The empty state says what the application is for, and has no button that does nothing. */
-  status = find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL);
+  status = rv_test_find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL);
   g_assert_nonnull (status);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==,
                    "Check Your Suppliers and Clients");
@@ -189,34 +75,34 @@ empty_state_scenario (gpointer data)
   g_assert_null (find_visible_button (status));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "devel") == DEVELOPMENT_BUILD);
 
-  wait_frames (GTK_WIDGET (window), 3);
-  save_screenshot (GTK_WIDGET (window), "window-empty.png");
+  rv_test_wait_frames (GTK_WIDGET (window), 3);
+  rv_test_save_screenshot (GTK_WIDGET (window), "window-empty.png");
 
   /* Checking a number offline: a wrong check digit gets the suggestion, never a correction. */
-  entry = find_widget (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "RUC or DNI");
+  entry = rv_test_find_widget (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "RUC or DNI");
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), "20131312956");
-  result = find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "20131312956");
+  result = rv_test_find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "20131312956");
   g_assert_nonnull (result);
   g_assert_true (gtk_widget_get_visible (result));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (result)), ==,
                    "Wrong check digit. Did you mean 20131312955?");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "  2.0131312955E10 ");
-  result = find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "20131312955");
+  result = rv_test_find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "20131312955");
   g_assert_nonnull (result);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (result)), ==,
                    "Well-formed RUC of a company");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "1234567");
-  result = find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "01234567");
+  result = rv_test_find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "01234567");
   g_assert_nonnull (result);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (result)), "10012345670"));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "20131312956");
   /* Let the entry row's title animation end. */
-  wait_frames (GTK_WIDGET (window), 30);
-  save_screenshot (GTK_WIDGET (window), "window-check.png");
+  rv_test_wait_frames (GTK_WIDGET (window), 30);
+  rv_test_save_screenshot (GTK_WIDGET (window), "window-check.png");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   g_assert_false (gtk_widget_get_visible (result));
@@ -226,9 +112,9 @@ empty_state_scenario (gpointer data)
   {
     GtkWindow *shortcuts;
 
-    WAIT_FOR ((shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
-    wait_frames (GTK_WIDGET (shortcuts), 3);
-    save_screenshot (GTK_WIDGET (shortcuts), "shortcuts.png");
+    RV_TEST_WAIT_FOR ((shortcuts = rv_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
+    rv_test_wait_frames (GTK_WIDGET (shortcuts), 3);
+    rv_test_save_screenshot (GTK_WIDGET (shortcuts), "shortcuts.png");
     gtk_window_close (shortcuts);
   }
 
@@ -236,12 +122,12 @@ empty_state_scenario (gpointer data)
   {
     GtkWindow *about;
 
-    WAIT_FOR ((about = find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL);
+    RV_TEST_WAIT_FOR ((about = rv_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL);
     g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==,
                      "RUC Validator");
     g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
-    wait_frames (GTK_WIDGET (about), 3);
-    save_screenshot (GTK_WIDGET (about), "about.png");
+    rv_test_wait_frames (GTK_WIDGET (about), 3);
+    rv_test_save_screenshot (GTK_WIDGET (about), "about.png");
     gtk_window_destroy (about);
   }
 
@@ -277,7 +163,7 @@ test_window_empty_state (void)
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), NULL);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
-  g_assert_null (find_toplevel (RV_TYPE_WINDOW));
+  g_assert_null (rv_test_find_toplevel (RV_TYPE_WINDOW));
 
   /* Nothing keeps the application alive once it has quit. */
   g_assert_finalize_object (app);
@@ -307,7 +193,7 @@ test_window_size_is_kept (void)
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_destroy (GTK_WINDOW (window));
-  WAIT_FOR (window == NULL);
+  RV_TEST_WAIT_FOR (window == NULL);
 }
 
 int
@@ -316,10 +202,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  /* A display is required: CI runs this under xvfb-run. Failing here is deliberate. */
-  if (!gtk_init_check ())
-    g_error ("Cannot open a display: run the tests under xvfb-run");
-  adw_init ();
+  /* A display is required: CI runs this under xvfb-run. */
+  rv_test_gui_init ();
 
   g_test_add_func ("/window/empty-state", test_window_empty_state);
   g_test_add_func ("/window/size-is-kept", test_window_size_is_kept);
