@@ -1136,6 +1136,77 @@ test_cache (Fixture       *fixture,
 }
 
 static void
+on_counted (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* What a run would take from the cache, counted before it, for the window's pre-flight. */
+static guint
+count_cached (RvBatch *batch)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = G_MAXUINT;
+
+  rv_batch_count_cached_async (batch, NULL, on_counted, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (rv_batch_count_cached_finish (batch, result, &n, &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+test_count_cached (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_auto(GStrv) rucs = make_rucs (30, 700);
+  g_autoptr(GError) error = NULL;
+
+  /* Twenty answered and stored. */
+  {
+    g_autoptr(FakeProvider) fake = fake_new ("fake", 1, 3);
+    g_autoptr(RvBatch) batch = new_batch (fixture->store, fake);
+    g_autofree char *cut = rucs[20];
+
+    rucs[20] = NULL;
+    add_values (batch, (const char * const *) rucs);
+    g_assert_cmpuint (count_cached (batch), ==, 0);
+    g_assert_true (run_batch (batch, NULL, &error));
+    rucs[20] = g_steal_pointer (&cut);
+    /* Decided values are not counted again. */
+    g_assert_cmpuint (count_cached (batch), ==, 0);
+  }
+
+  /* A new list: the thirty, one of them twice, and a malformed value. */
+  {
+    g_autoptr(FakeProvider) fake = fake_new ("fake", 1, 3);
+    g_autoptr(RvBatch) batch = new_batch (fixture->store, fake);
+    const char *more[] = { "abc", rucs[3], NULL };
+    const RvBatchProgress *p;
+
+    add_values (batch, (const char * const *) rucs);
+    add_values (batch, more);
+    p = rv_batch_get_progress (batch);
+    g_assert_cmpuint (p->unique, ==, 31);
+    g_assert_cmpuint (p->counts[RV_VERDICT_INVALID], ==, 1);
+    g_assert_cmpuint (count_cached (batch), ==, 20);
+    /* Counting changes nothing. */
+    g_assert_cmpuint (p->cache_hits, ==, 0);
+    g_assert_cmpuint (fake->calls->len, ==, 0);
+
+    /* Answers too old to use are not counted. */
+    rv_batch_set_max_age (batch, 0, 0);
+    g_assert_cmpuint (count_cached (batch), ==, 0);
+  }
+}
+
+static void
 test_max_age (Fixture       *fixture,
               gconstpointer  data)
 {
@@ -2649,6 +2720,8 @@ main (int   argc,
   g_test_add ("/batch/dedup", Fixture, NULL, fixture_setup, test_dedup, fixture_teardown);
   g_test_add ("/batch/cache", Fixture, NULL, fixture_setup, test_cache, fixture_teardown);
   g_test_add ("/batch/max-age", Fixture, NULL, fixture_setup, test_max_age, fixture_teardown);
+  g_test_add ("/batch/count-cached", Fixture, NULL, fixture_setup, test_count_cached,
+              fixture_teardown);
   g_test_add_func ("/batch/window", test_window);
   g_test_add_func ("/batch/rate", test_rate);
   g_test_add_func ("/batch/rate-fast", test_rate_fast);

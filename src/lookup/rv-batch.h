@@ -135,5 +135,13 @@ void                   rv_batch_resume                (RvBatch              *sel
 RvBatchState           rv_batch_get_state             (RvBatch              *self);
 const GError          *rv_batch_get_last_error        (RvBatch              *self);
 const RvBatchProgress *rv_batch_get_progress          (RvBatch              *self);
+void                   rv_batch_count_cached_async    (RvBatch              *self,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean               rv_batch_count_cached_finish   (RvBatch              *self,
+                                                       GAsyncResult         *result,
+                                                       guint                *n_cached,
+                                                       GError              **error);
 
 G_END_DECLS
