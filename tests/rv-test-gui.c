@@ -242,3 +242,106 @@ rv_test_save_screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Screenshot: %s", path);
 }
+
+/* The stall meter: a high-priority timeout every millisecond notes how long the main
+ * loop let it wait (a stall is the time between two dispatches, less the millisecond
+ * asked for), and a tick callback on @widget notes the intervals between frames. The
+ * window's responsiveness test runs a whole check under it. */
+
+#define STALL_INTERVAL_MS 1
+
+struct _RvTestStallMeter
+{
+  GtkWidget *widget;
+  guint      timeout_id;
+  guint      tick_id;
+  gint64     last_us;
+  gint64     max_stall_us;
+  gint64     last_frame_us;
+  gint64     max_frame_us;
+  guint      n_frames;
+};
+
+static gboolean
+stall_meter_timeout_cb (gpointer data)
+{
+  RvTestStallMeter *meter = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (meter->last_us != 0)
+    meter->max_stall_us = MAX (meter->max_stall_us,
+                               now - meter->last_us - STALL_INTERVAL_MS * 1000);
+  meter->last_us = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+stall_meter_tick_cb (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       data)
+{
+  RvTestStallMeter *meter = data;
+  gint64 frame = gdk_frame_clock_get_frame_time (clock);
+
+  if (meter->last_frame_us != 0)
+    meter->max_frame_us = MAX (meter->max_frame_us, frame - meter->last_frame_us);
+  meter->last_frame_us = frame;
+  meter->n_frames++;
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * rv_test_stall_meter_new:
+ * @widget: (nullable): a mapped widget whose frames to time, or %NULL
+ *
+ * Returns: (transfer full): a meter, measuring from now until freed
+ */
+RvTestStallMeter *
+rv_test_stall_meter_new (GtkWidget *widget)
+{
+  RvTestStallMeter *meter = g_new0 (RvTestStallMeter, 1);
+
+  meter->timeout_id = g_timeout_add_full (G_PRIORITY_HIGH, STALL_INTERVAL_MS,
+                                          stall_meter_timeout_cb, meter, NULL);
+  if (widget != NULL)
+    {
+      meter->widget = g_object_ref (widget);
+      meter->tick_id = gtk_widget_add_tick_callback (widget, stall_meter_tick_cb, meter, NULL);
+    }
+  return meter;
+}
+
+void
+rv_test_stall_meter_free (RvTestStallMeter *meter)
+{
+  if (meter == NULL)
+    return;
+
+  g_clear_handle_id (&meter->timeout_id, g_source_remove);
+  if (meter->widget != NULL)
+    {
+      gtk_widget_remove_tick_callback (meter->widget, meter->tick_id);
+      g_clear_object (&meter->widget);
+    }
+  g_free (meter);
+}
+
+/* The longest the main loop kept the meter waiting beyond its millisecond. */
+gint64
+rv_test_stall_meter_get_max_stall_us (RvTestStallMeter *meter)
+{
+  return meter->max_stall_us;
+}
+
+/* The longest interval between two frames of the widget. */
+gint64
+rv_test_stall_meter_get_max_frame_us (RvTestStallMeter *meter)
+{
+  return meter->max_frame_us;
+}
+
+guint
+rv_test_stall_meter_get_n_frames (RvTestStallMeter *meter)
+{
+  return meter->n_frames;
+}

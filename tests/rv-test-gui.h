@@ -59,4 +59,15 @@ gboolean   rv_test_widget_shows_text (GtkWidget   *root,
 void       rv_test_save_screenshot   (GtkWidget   *widget,
                                       const char  *name);
 
+/* How responsive the main loop stays: see rv-test-gui.c. */
+typedef struct _RvTestStallMeter RvTestStallMeter;
+
+RvTestStallMeter *rv_test_stall_meter_new          (GtkWidget        *widget);
+void              rv_test_stall_meter_free         (RvTestStallMeter *meter);
+gint64            rv_test_stall_meter_get_max_stall_us (RvTestStallMeter *meter);
+gint64            rv_test_stall_meter_get_max_frame_us (RvTestStallMeter *meter);
+guint             rv_test_stall_meter_get_n_frames (RvTestStallMeter *meter);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RvTestStallMeter, rv_test_stall_meter_free)
+
 G_END_DECLS
