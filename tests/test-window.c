@@ -36,7 +36,7 @@ find_visible_button (GtkWidget *root)
 {
   if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
     return NULL;
-  if (GTK_IS_BUTTON (root))
+  if (GTK_IS_BUTTON (root) && gtk_widget_is_sensitive (root))
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root);
@@ -63,7 +63,9 @@ empty_state_scenario (gpointer data)
   g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (app)) == window);
   g_assert_cmpstr (gtk_window_get_title (window), ==, "RUC Validator");
 
-  /* The empty state says what the application is for, and has no button that does nothing. */
+  /* The empty state says what the application is for, and has no button that does nothing:
+   * the lookup button stays insensitive until the entry holds a well-formed value.
+   */
   status = rv_test_find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL);
   g_assert_nonnull (status);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==,
