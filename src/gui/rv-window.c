@@ -118,6 +118,43 @@ set_column_row (AdwActionRow   *row,
   set_property_row (row, text);
 }
 
+/* Frames during which a card just shown is kept in view while its rows settle. */
+#define REVEAL_FRAMES 12
+
+/* Scrolls the page so that @widget, just shown, is whole in view (its top first when it
+ * is taller than the page). Ticks come before a frame's layout, and the card's rows take
+ * a few frames to settle: it is done again on each of the first frames. */
+static gboolean
+reveal_card_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  guint frames = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "rv-reveal-frames"));
+  gboolean again = frames + 1 < REVEAL_FRAMES && gtk_widget_get_visible (widget);
+  GtkAdjustment *adjustment;
+  graphene_point_t top;
+  double bottom, page;
+
+  g_object_set_data (G_OBJECT (widget), "rv-reveal-frames",
+                     GUINT_TO_POINTER (again ? frames + 1 : 0));
+  if (scrolled == NULL || gtk_widget_get_height (widget) == 0)
+    return again ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+
+  /* Where the card is in what the page shows now. */
+  if (!gtk_widget_compute_point (widget, scrolled, &GRAPHENE_POINT_INIT (0, 0), &top))
+    return again ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  page = gtk_widget_get_height (scrolled);
+  bottom = top.y + gtk_widget_get_height (widget);
+  if (bottom > page)
+    gtk_adjustment_set_value (adjustment,
+                              gtk_adjustment_get_value (adjustment) + MIN (top.y, bottom - page));
+
+  return again ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
 static void
 show_result (RvWindow       *self,
              const RvResult *result)
@@ -179,6 +216,8 @@ show_result (RvWindow       *self,
     }
   set_property_row (self->source_row, source);
   gtk_widget_set_visible (GTK_WIDGET (self->taxpayer_group), TRUE);
+  /* Once it has a place on screen, bring the card into view: it opens below the fold. */
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->taxpayer_group), reveal_card_cb, NULL, NULL);
 }
 
 static void
