@@ -384,23 +384,16 @@ static char *
 get_token (const RvHeadlessOptions  *options,
            GError                  **error)
 {
-  const char *env;
+  char *env_token;
 
   if (options->token_file != NULL)
     return rv_token_read_file (options->token_file, error);
 
-  env = g_getenv ("RUC_VALIDATOR_TOKEN");
-  if (env != NULL)
-    {
-      g_autofree char *token = g_strstrip (g_strdup (env));
-      if (token[0] != 0)
-        return g_steal_pointer (&token);
-    }
+  env_token = rv_token_dup_from_env ();
+  if (env_token != NULL)
+    return env_token;
 
-  /* The keyring needs a session bus; without one (a server, a cron job) libsecret would
-   * only fail more slowly.
-   */
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
+  if (rv_token_can_use_keyring ())
     {
       g_autoptr(GError) local_error = NULL;
       char *token = rv_token_lookup_sync ("migo", NULL, &local_error);

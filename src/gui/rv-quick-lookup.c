@@ -55,21 +55,6 @@ lookup_free (Lookup *lookup)
   g_free (lookup);
 }
 
-/* The token as --headless finds it: the environment first (scripts and tests), then the
- * keyring. NULL when there is none.
- */
-static char *
-dup_env_token (void)
-{
-  const char *env = g_getenv ("RUC_VALIDATOR_TOKEN");
-  g_autofree char *token = NULL;
-
-  if (env == NULL)
-    return NULL;
-  token = g_strstrip (g_strdup (env));
-  return token[0] != 0 ? g_steal_pointer (&token) : NULL;
-}
-
 static void
 on_run_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -224,15 +209,15 @@ rv_quick_lookup_async (RvStore             *store,
       return;
     }
 
-  env_token = dup_env_token ();
+  /* The token as --headless finds it: the environment first, then the keyring. */
+  env_token = rv_token_dup_from_env ();
   if (env_token != NULL)
     {
       start_run (task, env_token);
       return;
     }
 
-  /* The keyring needs a session bus; without one libsecret would only fail more slowly. */
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+  if (!rv_token_can_use_keyring ())
     {
       start_run (task, NULL);
       return;

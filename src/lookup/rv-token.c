@@ -345,6 +345,41 @@ rv_token_clear_finish (GAsyncResult  *result,
 }
 
 /**
+ * rv_token_dup_from_env:
+ *
+ * The token of `RUC_VALIDATOR_TOKEN`, for scripts, scheduled jobs and tests: it comes
+ * before the keyring, for the command line and the window alike.
+ *
+ * Returns: (transfer full) (nullable): the variable's text without the blanks around it,
+ *   or %NULL when it is not set or blank
+ */
+char *
+rv_token_dup_from_env (void)
+{
+  const char *env = g_getenv ("RUC_VALIDATOR_TOKEN");
+  g_autofree char *token = NULL;
+
+  if (env == NULL)
+    return NULL;
+  token = g_strstrip (g_strdup (env));
+  return token[0] != 0 ? g_steal_pointer (&token) : NULL;
+}
+
+/**
+ * rv_token_can_use_keyring:
+ *
+ * The keyring is reached over the session bus; without one (a server, a cron job)
+ * libsecret would only fail more slowly.
+ *
+ * Returns: whether asking the keyring makes sense
+ */
+gboolean
+rv_token_can_use_keyring (void)
+{
+  return g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL;
+}
+
+/**
  * rv_token_read_file:
  * @path: a file holding the token, or "-" for standard input
  * @error: %G_IO_ERROR: the file cannot be read, is larger than 4 KiB, is not text or

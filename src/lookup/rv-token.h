@@ -49,6 +49,8 @@ void      rv_token_clear_async    (const char           *provider_id,
                                    gpointer              user_data);
 gboolean  rv_token_clear_finish   (GAsyncResult         *result,
                                    GError              **error);
+char     *rv_token_dup_from_env   (void);
+gboolean  rv_token_can_use_keyring (void);
 char     *rv_token_read_file      (const char           *path,
                                    GError              **error);
 
