@@ -51,6 +51,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "bench-child.h"
 #include "rv-sheet-reader.h"
 #include "rv-sheet-writer.h"
 #include "rv-test-export.h"
@@ -232,26 +233,24 @@ measure_read (const char *path,
   m->rows = rv_sheet_get_n_rows (rv_workbook_get_sheet (workbook, 0));
 }
 
-static gboolean
-transfer (int      fd,
-          gpointer data,
-          gsize    length,
-          gboolean writing)
+typedef struct
 {
-  guint8 *p = data;
+  RvExportFormat  format;
+  const char     *path;
+  guint           n_rows;
+  gboolean        write_it;
+} Job;
 
-  while (length > 0)
-    {
-      gssize n = writing ? write (fd, p, length) : read (fd, p, length);
+static void
+measure_in_child (gpointer data,
+                  gpointer result)
+{
+  Job *job = data;
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      p += n;
-      length -= n;
-    }
-  return TRUE;
+  if (job->write_it)
+    measure_write (job->format, job->path, job->n_rows, result);
+  else
+    measure_read (job->path, result);
 }
 
 /* Runs one measurement in a child of its own. */
@@ -261,38 +260,11 @@ in_child (RvExportFormat  format,
           guint           n_rows,
           gboolean        write_it)
 {
+  Job job = { format, path, n_rows, write_it };
   Measure m = { 0 };
-  int fds[2];
-  int status;
-  pid_t pid;
 
-  if (pipe (fds) != 0)
-    g_error ("pipe: %s", g_strerror (errno));
-  fflush (stdout);
-  fflush (stderr);
-  pid = fork ();
-  if (pid < 0)
-    g_error ("fork: %s", g_strerror (errno));
-  if (pid == 0)
-    {
-      close (fds[0]);
-      if (write_it)
-        measure_write (format, path, n_rows, &m);
-      else
-        measure_read (path, &m);
-      _exit (transfer (fds[1], &m, sizeof m, TRUE) ? 0 : 1);
-    }
-
-  close (fds[1]);
-  if (!transfer (fds[0], &m, sizeof m, FALSE))
-    {
-      memset (&m, 0, sizeof m);
-      g_strlcpy (m.message, "the measuring process died", sizeof m.message);
-    }
-  close (fds[0]);
-  waitpid (pid, &status, 0);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    m.ok = FALSE;
+  if (!bench_in_child (measure_in_child, &job, &m, sizeof m))
+    g_strlcpy (m.message, "the measuring process died or failed", sizeof m.message);
   return m;
 }
 

@@ -56,6 +56,7 @@
 #include <glib/gstdio.h>
 #include <xlsxwriter.h>
 
+#include "bench-child.h"
 #include "rv-ruc.h"
 #include "rv-sheet-reader.h"
 
@@ -342,48 +343,6 @@ write_files_in_child (const char *xlsx_path,
   return WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }
 
-static gboolean
-write_all (int         fd,
-           const void *data,
-           gsize       length)
-{
-  const char *p = data;
-
-  while (length > 0)
-    {
-      gssize n = write (fd, p, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      p += n;
-      length -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_all (int    fd,
-          void  *data,
-          gsize  length)
-{
-  char *p = data;
-
-  while (length > 0)
-    {
-      gssize n = read (fd, p, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      p += n;
-      length -= n;
-    }
-  return TRUE;
-}
-
 /* In the child: reads @path once and describes what it read. */
 static void
 measure_here (const char *path,
@@ -421,43 +380,23 @@ measure_here (const char *path,
              sizeof m->first_ruc);
 }
 
+static void
+measure_in_child (gpointer data,
+                  gpointer result)
+{
+  measure_here (data, result);
+}
+
 /* Reads @path in a child forked for this measurement alone. */
 static Measure
 measure_ours (const char *path)
 {
   Measure m = { 0 };
-  int fds[2];
-  int status;
-  pid_t pid;
 
-  if (pipe (fds) != 0)
-    g_error ("pipe: %s", g_strerror (errno));
-
-  fflush (stdout);
-  fflush (stderr);
-  pid = fork ();
-  if (pid < 0)
-    g_error ("fork: %s", g_strerror (errno));
-
-  if (pid == 0)
-    {
-      close (fds[0]);
-      measure_here (path, &m);
-      _exit (write_all (fds[1], &m, sizeof m) ? 0 : 1);
-    }
-
-  close (fds[1]);
-  if (!read_all (fds[0], &m, sizeof m))
-    {
-      memset (&m, 0, sizeof m);
-      g_strlcpy (m.message, "the measuring process died", sizeof m.message);
-    }
-  close (fds[0]);
-  waitpid (pid, &status, 0);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+  if (!bench_in_child (measure_in_child, (gpointer) path, &m, sizeof m))
     {
       m.ok = FALSE;
-      g_snprintf (m.message, sizeof m.message, "the measuring process failed (status %d)", status);
+      g_strlcpy (m.message, "the measuring process died or failed", sizeof m.message);
     }
   return m;
 }
