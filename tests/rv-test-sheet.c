@@ -364,3 +364,26 @@ rv_test_remove_tree (const char *path)
   else
     g_assert_no_errno (g_unlink (path));
 }
+
+/**
+ * rv_test_progress_cb:
+ * @fraction: what the reader reported
+ * @user_data: a #RvTestProgress
+ *
+ * Counts the reports, notes one that went backwards, and cancels the reading at the first
+ * when the #RvTestProgress has a cancellable.
+ */
+void
+rv_test_progress_cb (double   fraction,
+                     gpointer user_data)
+{
+  RvTestProgress *progress = user_data;
+
+  if (fraction < progress->last)
+    progress->backwards = TRUE;
+  progress->last = fraction;
+  progress->calls++;
+
+  if (progress->cancellable != NULL)
+    g_cancellable_cancel (progress->cancellable);
+}

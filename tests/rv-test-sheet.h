@@ -71,6 +71,17 @@ void        rv_test_check_refused (RvTestReader     reader,
                                    const char      *message_part);
 
 void        rv_test_check_suppliers (RvWorkbook    *workbook);
+/* What a reader's progress reports said; cancels @cancellable at the first, if set. */
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         calls;
+  double        last;
+  gboolean      backwards;
+} RvTestProgress;
+
+void        rv_test_progress_cb   (double           fraction,
+                                   gpointer         user_data);
 char       *rv_test_make_ruc      (const char      *prefix,
                                    guint            n);
 char       *rv_test_make_dir      (const char      *name);

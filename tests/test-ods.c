@@ -51,14 +51,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfOutfile, g_object_unref)
   "<office:body><office:spreadsheet>"
 #define CONTENT_END "</office:spreadsheet></office:body></office:document-content>"
 
-typedef struct
-{
-  GCancellable *cancellable;
-  guint         calls;
-  double        last;
-  gboolean      backwards;
-} Progress;
-
 static RvWorkbook *
 read_ods_full (const char      *path,
                GCancellable    *cancellable,
@@ -345,21 +337,6 @@ test_read_file_async (void)
   g_assert_cmpuint (calls, >=, 1);
 }
 
-static void
-progress_cb (double   fraction,
-             gpointer user_data)
-{
-  Progress *progress = user_data;
-
-  if (fraction < progress->last)
-    progress->backwards = TRUE;
-  progress->last = fraction;
-  progress->calls++;
-
-  if (progress->cancellable != NULL)
-    g_cancellable_cancel (progress->cancellable);
-}
-
 /* 20,000 rows × 10 columns of every value type, made here. */
 static char *
 write_large (char **dir)
@@ -401,11 +378,11 @@ test_large (void)
   g_autofree char *path = write_large (&dir);
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Progress progress = { 0 };
+  RvTestProgress progress = { 0 };
   gint64 start = g_get_monotonic_time ();
   RvSheet *sheet;
 
-  workbook = read_ods_full (path, NULL, progress_cb, &progress, &error);
+  workbook = read_ods_full (path, NULL, rv_test_progress_cb, &progress, &error);
   g_assert_no_error (error);
   g_test_message ("20,000 rows in %.3f s, %u progress reports",
                   (g_get_monotonic_time () - start) / 1e6, progress.calls);
@@ -443,10 +420,10 @@ test_cancel (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Progress progress = { 0 };
+  RvTestProgress progress = { 0 };
 
   progress.cancellable = cancellable;
-  workbook = read_ods_full (path, cancellable, progress_cb, &progress, &error);
+  workbook = read_ods_full (path, cancellable, rv_test_progress_cb, &progress, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (workbook);
   g_assert_cmpuint (progress.calls, ==, 1);

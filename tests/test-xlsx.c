@@ -44,14 +44,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GsfOutfile, g_object_unref)
 /* Seconds within which a hostile file must be refused (valgrind included). */
 #define QUICKLY_US  RV_TEST_QUICKLY_US
 
-typedef struct
-{
-  GCancellable *cancellable;
-  guint         calls;
-  double        last;
-  gboolean      backwards;
-} Progress;
-
 static RvWorkbook *
 read_xlsx_full (const char      *path,
                 GCancellable    *cancellable,
@@ -183,21 +175,6 @@ write_xlsx_with_strings (const char *path,
   write_zip (path, "xl/workbook.xml", workbook, "xl/_rels/workbook.xml.rels", rels,
              "xl/styles.xml", styles, "xl/sharedStrings.xml", strings,
              "xl/worksheets/sheet1.xml", sheet, NULL);
-}
-
-static void
-progress_cb (double   fraction,
-             gpointer user_data)
-{
-  Progress *progress = user_data;
-
-  if (fraction < progress->last)
-    progress->backwards = TRUE;
-  progress->last = fraction;
-  progress->calls++;
-
-  if (progress->cancellable != NULL)
-    g_cancellable_cancel (progress->cancellable);
 }
 
 static void
@@ -390,9 +367,9 @@ test_read_file (void)
   g_autofree char *bad = rv_test_fixture ("bad", "xlsx-cut-sheet.xlsx");
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Progress progress = { 0 };
+  RvTestProgress progress = { 0 };
 
-  workbook = rv_sheet_read_file (path, NULL, progress_cb, &progress, &error);
+  workbook = rv_sheet_read_file (path, NULL, rv_test_progress_cb, &progress, &error);
   g_assert_no_error (error);
   g_assert_cmpint (rv_workbook_get_format (workbook), ==, RV_FILE_FORMAT_XLSX);
   g_assert_cmpstr (rv_workbook_get_file_name (workbook), ==, "suppliers.xlsx");
@@ -639,11 +616,11 @@ test_large (void)
   g_autofree char *path = write_large (&dir);
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Progress progress = { 0 };
+  RvTestProgress progress = { 0 };
   gint64 start = g_get_monotonic_time ();
   RvSheet *sheet;
 
-  workbook = read_xlsx_full (path, NULL, progress_cb, &progress, &error);
+  workbook = read_xlsx_full (path, NULL, rv_test_progress_cb, &progress, &error);
   g_assert_no_error (error);
   g_test_message ("20,000 rows in %.3f s, %u progress reports",
                   (g_get_monotonic_time () - start) / 1e6, progress.calls);
@@ -685,10 +662,10 @@ test_cancel (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(RvWorkbook) workbook = NULL;
   g_autoptr(GError) error = NULL;
-  Progress progress = { 0 };
+  RvTestProgress progress = { 0 };
 
   progress.cancellable = cancellable;
-  workbook = read_xlsx_full (path, cancellable, progress_cb, &progress, &error);
+  workbook = read_xlsx_full (path, cancellable, rv_test_progress_cb, &progress, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (workbook);
   g_assert_cmpuint (progress.calls, ==, 1);
