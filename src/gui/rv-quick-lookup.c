@@ -27,9 +27,8 @@
 #include <glib/gi18n.h>
 
 #include "rv-batch.h"
-#include "rv-migo-provider.h"
+#include "rv-provider-config.h"
 #include "rv-ruc.h"
-#include "rv-token.h"
 
 /* One value looked up as a run looks it up: offline checks, then the database, then the
  * provider the preferences choose. The provider set-up is the one the window's runs use.
@@ -37,20 +36,16 @@
 
 typedef struct
 {
-  RvStore   *store;
-  GSettings *settings;
-  char      *value;
-  char      *provider_id;
-  RvBatch   *batch;
+  RvStore *store;
+  char    *value;
+  RvBatch *batch;
 } Lookup;
 
 static void
 lookup_free (Lookup *lookup)
 {
   g_clear_object (&lookup->store);
-  g_clear_object (&lookup->settings);
   g_clear_pointer (&lookup->value, g_free);
-  g_clear_pointer (&lookup->provider_id, g_free);
   g_clear_object (&lookup->batch);
   g_free (lookup);
 }
@@ -87,68 +82,33 @@ on_run_done_cb (GObject      *object,
 }
 
 static void
-start_run (GTask      *task,
-           const char *token)
+on_config_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
   Lookup *lookup = g_task_get_task_data (task);
+  g_autoptr(RvProviderConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
   const char *values[] = { lookup->value };
-  g_autofree char *base_url = NULL;
-  guint concurrency, timeout;
-  gint64 max_age_found, max_age_not_found;
 
-  base_url = g_settings_get_string (lookup->settings, "base-url");
-  concurrency = g_settings_get_uint (lookup->settings, "concurrency");
-  timeout = g_settings_get_uint (lookup->settings, "timeout");
-  max_age_found = (gint64) g_settings_get_uint (lookup->settings, "cache-max-age-found") * 3600;
-  max_age_not_found =
-    (gint64) g_settings_get_uint (lookup->settings, "cache-max-age-not-found") * 3600;
-
-  if (token == NULL && g_str_equal (lookup->provider_id, "migo"))
+  config = rv_provider_config_load_finish (result, &error);
+  if (config == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "%s",
-                               _("Not checked: APIMIGO needs an API token (add it in Preferences)"));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   lookup->batch = rv_batch_new (lookup->store);
-  if (g_str_equal (lookup->provider_id, "offline"))
-    rv_batch_set_offline_reason (lookup->batch,
-                                 _("Not checked online: lookups are turned off in Preferences"));
-  else if (token == NULL)
-    rv_batch_set_offline_reason (lookup->batch,
-                                 _("Not checked online: no API token is configured (add it in Preferences)"));
-  else
+  if (!rv_provider_config_apply (config, lookup->batch, &error))
     {
-      g_autoptr(RvMigoProvider) migo = NULL;
-
-      migo = rv_migo_provider_new (base_url[0] != 0 ? base_url : NULL, token, concurrency, timeout);
-      rv_batch_add_provider (lookup->batch, RV_PROVIDER (migo));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
-  rv_batch_set_concurrency (lookup->batch, concurrency);
-  rv_batch_set_max_age (lookup->batch, max_age_found, max_age_not_found);
   rv_batch_add_rows (lookup->batch, values, 1);
 
   rv_batch_run_async (lookup->batch, g_task_get_cancellable (task), on_run_done_cb,
                       g_object_ref (task));
-}
-
-static void
-on_token_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-
-  token = rv_token_lookup_finish (result, &error);
-  if (error != NULL)
-    g_debug ("No token from the keyring: %s", error->message);
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  start_run (task, token);
 }
 
 /**
@@ -172,7 +132,6 @@ rv_quick_lookup_async (RvStore             *store,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *env_token = NULL;
   Lookup *lookup;
   RvRucParse parse;
 
@@ -193,37 +152,10 @@ rv_quick_lookup_async (RvStore             *store,
 
   lookup = g_new0 (Lookup, 1);
   lookup->store = g_object_ref (store);
-  lookup->settings = g_object_ref (settings);
   lookup->value = g_strdup (value);
-  lookup->provider_id = g_settings_get_string (settings, "provider");
-  if (!g_str_equal (lookup->provider_id, "migo") && !g_str_equal (lookup->provider_id, "offline"))
-    {
-      g_free (lookup->provider_id);
-      lookup->provider_id = g_strdup ("auto");
-    }
   g_task_set_task_data (task, lookup, (GDestroyNotify) lookup_free);
 
-  if (g_str_equal (lookup->provider_id, "offline"))
-    {
-      start_run (task, NULL);
-      return;
-    }
-
-  /* The token as --headless finds it: the environment first, then the keyring. */
-  env_token = rv_token_dup_from_env ();
-  if (env_token != NULL)
-    {
-      start_run (task, env_token);
-      return;
-    }
-
-  if (!rv_token_can_use_keyring ())
-    {
-      start_run (task, NULL);
-      return;
-    }
-
-  rv_token_lookup_async ("migo", cancellable, on_token_cb, g_steal_pointer (&task));
+  rv_provider_config_load_async (settings, cancellable, on_config_cb, g_steal_pointer (&task));
 }
 
 /**
