@@ -57,7 +57,7 @@ empty_state_scenario (gpointer data)
 {
   RvApplication *app = data;
   GtkWindow *window;
-  GtkWidget *status, *entry, *result;
+  GtkWidget *status, *entry, *result, *button;
 
   RV_TEST_WAIT_FOR ((window = rv_test_find_toplevel (RV_TYPE_WINDOW)) != NULL);
   g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (app)) == window);
@@ -74,7 +74,11 @@ empty_state_scenario (gpointer data)
   g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (status)), ==, APP_ID);
   g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                           APP_ID));
-  g_assert_null (find_visible_button (status));
+  /* Its one button that can be pressed before typing anything opens a spreadsheet. */
+  button = find_visible_button (status);
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.open");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Open Spreadsheet…");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "devel") == DEVELOPMENT_BUILD);
 
   rv_test_wait_frames (GTK_WIDGET (window), 3);

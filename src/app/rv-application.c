@@ -145,6 +145,23 @@ rv_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* `ruc-validator FILE` and "Open With" in a file manager: the first file, in a window. */
+static void
+rv_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (rv_window_new (GTK_APPLICATION (app)));
+
+  if (n_files > 0)
+    rv_window_open_file (RV_WINDOW (window), files[0]);
+  gtk_window_present (window);
+}
+
 static void
 rv_application_class_init (RvApplicationClass *klass)
 {
@@ -153,6 +170,7 @@ rv_application_class_init (RvApplicationClass *klass)
   app_class->local_command_line = rv_application_local_command_line;
   app_class->startup = rv_application_startup;
   app_class->activate = rv_application_activate;
+  app_class->open = rv_application_open;
 }
 
 static void
@@ -170,7 +188,7 @@ rv_application_new (void)
 {
   return g_object_new (RV_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        /* The same path for the .Devel id: style.css, icons and the
                         * shortcuts window load from it. */
                        "resource-base-path", RESOURCE_PATH,

@@ -26,11 +26,17 @@
 
 #include <glib/gi18n.h>
 
+#include "rv-export-dialog.h"
 #include "rv-provider.h"
 #include "rv-quick-lookup.h"
 #include "rv-result.h"
+#include "rv-results-view.h"
 #include "rv-ruc.h"
+#include "rv-session.h"
 #include "rv-store.h"
+
+/* Recent spreadsheets shown on the start page. */
+#define MAX_RECENT 5
 
 struct _RvWindow
 {
@@ -43,7 +49,41 @@ struct _RvWindow
   GCancellable         *lookup_cancellable;
   char                 *lookup_value;
 
+  /* The open file, from reading it to exporting it. */
+  RvSession            *session;
+  GSignalGroup         *batch_signals;
+  GFile                *pending_open;   /* to open once the user agreed to stop a run */
+  GtkFileChooserNative *chooser;
+  GtkLabel             *counter_labels[RV_N_VERDICTS];
+  gboolean              updating_choices;
+
   /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkButton            *export_button;
+  GtkRevealer          *unavailable_revealer;
+  GtkLabel             *unavailable_label;
+  GtkStack             *stack;
+  AdwPreferencesGroup  *recent_group;
+  GtkListBox           *recent_list;
+  AdwStatusPage        *loading_page;
+  GtkProgressBar       *load_progress;
+  GtkStack             *top_stack;
+  AdwComboRow          *sheet_row;
+  AdwComboRow          *column_row;
+  GtkLabel             *preflight_label;
+  GtkButton            *start_button;
+  GtkLabel             *run_title;
+  GtkLabel             *run_detail;
+  GtkButton            *pause_button;
+  GtkButton            *stop_button;
+  GtkButton            *retry_button;
+  GtkProgressBar       *run_progress;
+  GtkFlowBox           *counters_box;
+  GtkSearchEntry       *search_entry;
+  GtkDropDown          *filter_dropdown;
+  GtkLabel             *shown_label;
+  RvResultsView        *results_view;
   AdwStatusPage        *status_page;
   AdwEntryRow          *check_row;
   AdwActionRow         *check_result_row;
@@ -408,6 +448,875 @@ on_lookup_cb (RvWindow *self)
     }
 }
 
+/* "about 30 s", "about 4 min", "about 2 h 10 min": how long something will take. */
+static char *
+format_estimate (guint seconds)
+{
+  if (seconds < 60)
+    /* Translators: how long a run will take, in seconds. */
+    return g_strdup_printf (_("about %u s"), MAX (seconds, 1));
+  if (seconds < 3600)
+    /* Translators: how long a run will take, in minutes. */
+    return g_strdup_printf (_("about %u min"), (seconds + 30) / 60);
+  /* Translators: how long a run will take, in hours and minutes. */
+  return g_strdup_printf (_("about %u h %u min"), seconds / 3600, (seconds % 3600) / 60);
+}
+
+static const char *
+verdict_style (RvVerdict verdict)
+{
+  static const char *styles[] = {
+    [RV_VERDICT_VALID] = "verdict-valid",
+    [RV_VERDICT_OBSERVED] = "verdict-observed",
+    [RV_VERDICT_NOT_FOUND] = "verdict-not-found",
+    [RV_VERDICT_INVALID] = "verdict-invalid",
+    [RV_VERDICT_PENDING] = "verdict-pending",
+  };
+
+  g_assert (verdict < G_N_ELEMENTS (styles));
+  return styles[verdict];
+}
+
+static void
+show_toast (RvWindow   *self,
+            const char *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+show_message (RvWindow   *self,
+              const char *heading,
+              const char *body)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static int
+compare_recent (gconstpointer a,
+                gconstpointer b)
+{
+  GDateTime *time_a = gtk_recent_info_get_modified ((GtkRecentInfo *) a);
+  GDateTime *time_b = gtk_recent_info_get_modified ((GtkRecentInfo *) b);
+
+  /* Newest first. */
+  return g_date_time_compare (time_b, time_a);
+}
+
+/* The recent spreadsheets this application opened, newest first, that still exist. */
+static void
+update_recent (RvWindow *self)
+{
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+  g_autolist(GtkRecentInfo) items = NULL;
+  const char *app_name = g_get_application_name ();
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
+    gtk_list_box_remove (self->recent_list, child);
+
+  items = gtk_recent_manager_get_items (manager);
+  items = g_list_sort (items, compare_recent);
+  for (GList *l = items; l != NULL && n < MAX_RECENT; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(GFile) parent = NULL;
+      g_autofree char *folder = NULL;
+      GtkWidget *row;
+
+      if (app_name == NULL || !gtk_recent_info_has_application (info, app_name) ||
+          !gtk_recent_info_is_local (info) || !gtk_recent_info_exists (info))
+        continue;
+
+      file = g_file_new_for_uri (gtk_recent_info_get_uri (info));
+      parent = g_file_get_parent (file);
+      folder = parent != NULL ? g_file_get_parse_name (parent) : NULL;
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     gtk_recent_info_get_display_name (info));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      if (folder != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), folder);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("x-office-spreadsheet-symbolic"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-file");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", gtk_recent_info_get_uri (info));
+      gtk_list_box_append (self->recent_list, row);
+      n++;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), n > 0);
+}
+
+static void
+add_recent (RvWindow *self,
+            GFile    *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *content_type = g_content_type_guess (name, NULL, 0, NULL);
+  g_autofree char *mime_type = g_content_type_get_mime_type (content_type);
+  GtkRecentData data = {
+    .display_name = NULL,
+    .mime_type = mime_type != NULL ? mime_type : (char *) "application/octet-stream",
+    .app_name = (char *) g_get_application_name (),
+    .app_exec = (char *) "ruc-validator %f",
+  };
+
+  if (data.app_name != NULL)
+    gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+static void
+update_title (RvWindow *self)
+{
+  GFile *file = rv_session_get_file (self->session);
+  RvWorkbook *workbook = rv_session_get_workbook (self->session);
+  int column = rv_session_get_column (self->session);
+  g_autofree char *name = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (file == NULL)
+    {
+      adw_window_title_set_title (self->window_title, _("RUC Validator"));
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      gtk_window_set_title (GTK_WINDOW (self), _("RUC Validator"));
+      return;
+    }
+
+  name = g_file_get_basename (file);
+  {
+    g_autofree char *display = g_filename_display_name (name);
+
+    adw_window_title_set_title (self->window_title, display);
+    gtk_window_set_title (GTK_WINDOW (self), display);
+  }
+
+  if (workbook != NULL && column >= 0)
+    {
+      RvSheet *sheet = rv_workbook_get_sheet (workbook, rv_session_get_sheet (self->session));
+      g_autofree char *label = rv_session_dup_column_label (self->session, (guint) column);
+
+      /* Translators: the window's subtitle: a sheet's name, then the RUC column ("B · RUC"). */
+      subtitle = g_strdup_printf (_("%s, column %s"), rv_sheet_get_name (sheet), label);
+    }
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+/* The sheet and column choices of the preview, from the session. */
+static void
+update_choices (RvWindow *self)
+{
+  RvWorkbook *workbook = rv_session_get_workbook (self->session);
+  RvColumnGuess *guess = rv_session_get_guess (self->session);
+  g_autoptr(GtkStringList) sheets = NULL;
+  g_autoptr(GtkStringList) columns = NULL;
+  int column = rv_session_get_column (self->session);
+  RvSheet *sheet;
+  guint n_sheets, n_columns;
+
+  if (workbook == NULL || guess == NULL)
+    return;
+
+  self->updating_choices = TRUE;
+
+  n_sheets = rv_workbook_get_n_sheets (workbook);
+  sheets = gtk_string_list_new (NULL);
+  for (guint i = 0; i < n_sheets; i++)
+    gtk_string_list_append (sheets, rv_sheet_get_name (rv_workbook_get_sheet (workbook, i)));
+  adw_combo_row_set_model (self->sheet_row, G_LIST_MODEL (sheets));
+  adw_combo_row_set_selected (self->sheet_row, rv_session_get_sheet (self->session));
+  gtk_widget_set_visible (GTK_WIDGET (self->sheet_row), n_sheets > 1);
+
+  sheet = rv_column_guess_get_sheet (guess);
+  n_columns = rv_sheet_get_n_columns (sheet);
+  columns = gtk_string_list_new (NULL);
+  for (guint c = 0; c < n_columns; c++)
+    {
+      g_autofree char *label = rv_session_dup_column_label (self->session, c);
+
+      gtk_string_list_append (columns, label);
+    }
+  adw_combo_row_set_model (self->column_row, G_LIST_MODEL (columns));
+  adw_combo_row_set_selected (self->column_row,
+                              column >= 0 ? (guint) column : GTK_INVALID_LIST_POSITION);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->column_row), n_columns > 0);
+
+  if (column < 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("No column looks like RUC numbers: choose the one that holds them"));
+  else if (rv_column_guess_is_ambiguous (guess))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("Several columns could hold the RUC numbers: check that this is the right one"));
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row), NULL);
+
+  self->updating_choices = FALSE;
+}
+
+static void
+update_preflight (RvWindow *self)
+{
+  const RvPreflight *pf = rv_session_get_preflight (self->session);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (rv_session_get_column (self->session) < 0)
+    {
+      gtk_label_set_text (self->preflight_label, _("Choose the RUC column to see what a check would take."));
+      return;
+    }
+
+  /* Translators: the parts of the pre-flight line, joined by " · ": rows of the file. */
+  g_string_append_printf (text, ngettext ("%'u row", "%'u rows", pf->rows), pf->rows);
+  g_string_append (text, " · ");
+  g_string_append_printf (text, ngettext ("%'u unique RUC", "%'u unique RUCs", pf->unique),
+                          pf->unique);
+  g_string_append (text, " · ");
+  g_string_append_printf (text, ngettext ("%'u malformed", "%'u malformed", pf->malformed),
+                          pf->malformed);
+  g_string_append (text, " · ");
+  if (!pf->counted)
+    {
+      g_string_append (text, _("counting what is already checked…"));
+    }
+  else
+    {
+      g_string_append_printf (text, ngettext ("%'u already checked", "%'u already checked",
+                                              pf->cached), pf->cached);
+      g_string_append (text, " · ");
+      if (pf->to_look_up > 0 && pf->seconds == 0)
+        g_string_append_printf (text, ngettext ("%'u cannot be looked up online (see Preferences)",
+                                                "%'u cannot be looked up online (see Preferences)",
+                                                pf->to_look_up), pf->to_look_up);
+      else if (pf->to_look_up > 0)
+        {
+          g_autofree char *estimate = format_estimate (pf->seconds);
+
+          /* Translators: %'u RUCs to look up, then how long it takes ("about 30 s"). */
+          g_string_append_printf (text, ngettext ("%'u to look up (%s)", "%'u to look up (%s)",
+                                                  pf->to_look_up), pf->to_look_up, estimate);
+        }
+      else
+        g_string_append (text, _("nothing to look up"));
+    }
+
+  gtk_label_set_text (self->preflight_label, text->str);
+}
+
+static void
+update_actions (RvWindow *self)
+{
+  RvSessionState state = rv_session_get_state (self->session);
+  RvBatch *batch = rv_session_get_batch (self->session);
+  RvBatchState batch_state = batch != NULL ? rv_batch_get_state (batch) : RV_BATCH_STATE_READY;
+  const RvBatchProgress *p = batch != NULL ? rv_batch_get_progress (batch) : NULL;
+  gboolean running = state == RV_SESSION_STATE_RUNNING;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-file",
+                                 state != RV_SESSION_STATE_EMPTY);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start",
+                                 state == RV_SESSION_STATE_PREVIEW && batch != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause",
+                                 running && batch_state == RV_BATCH_STATE_RUNNING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume",
+                                 running && (batch_state == RV_BATCH_STATE_PAUSED ||
+                                             batch_state == RV_BATCH_STATE_UNAVAILABLE));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel",
+                                 running || state == RV_SESSION_STATE_LOADING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry",
+                                 state == RV_SESSION_STATE_DONE && p != NULL &&
+                                 p->counts[RV_VERDICT_PENDING] > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
+                                 state == RV_SESSION_STATE_DONE && batch != NULL);
+}
+
+static void
+update_progress (RvWindow *self)
+{
+  RvSessionState state = rv_session_get_state (self->session);
+  RvBatch *batch = rv_session_get_batch (self->session);
+  const RvBatchProgress *p;
+  RvBatchState batch_state;
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  guint pending;
+
+  if (batch == NULL)
+    return;
+
+  p = rv_batch_get_progress (batch);
+  batch_state = rv_batch_get_state (batch);
+  pending = p->counts[RV_VERDICT_PENDING];
+
+  for (guint v = 0; v < RV_N_VERDICTS; v++)
+    {
+      g_autofree char *count = g_strdup_printf ("%'u", p->counts[v]);
+
+      gtk_label_set_text (self->counter_labels[v], count);
+    }
+
+  gtk_progress_bar_set_fraction (self->run_progress,
+                                 p->unique > 0 ? (double) p->done / p->unique : 1.0);
+
+  if (state == RV_SESSION_STATE_RUNNING)
+    {
+      if (batch_state == RV_BATCH_STATE_PAUSED)
+        /* Translators: %'u RUCs answered of %'u. */
+        title = g_strdup_printf (_("Paused: %'u of %'u RUCs checked"), p->done, p->unique);
+      else if (batch_state == RV_BATCH_STATE_UNAVAILABLE)
+        title = g_strdup_printf (_("Waiting for the provider: %'u of %'u RUCs checked"),
+                                 p->done, p->unique);
+      else
+        title = g_strdup_printf (_("Checking: %'u of %'u RUCs"), p->done, p->unique);
+
+      if (batch_state == RV_BATCH_STATE_RUNNING && p->rate > 0 && p->eta_us > 0)
+        {
+          g_autofree char *left = format_estimate ((guint) (p->eta_us / G_USEC_PER_SEC));
+
+          /* Translators: requests a second, then the time left ("about 30 s"). */
+          detail = g_strdup_printf (_("%.1f a second · %s left"), p->rate, left);
+        }
+      else if (batch_state == RV_BATCH_STATE_RUNNING)
+        detail = g_strdup (_("Starting…"));
+    }
+  else if (pending > 0)
+    /* Translators: %'u RUCs answered of %'u, then how many are pending. */
+    title = g_strdup_printf (ngettext ("Checked %'u of %'u RUCs: %'u is pending",
+                                       "Checked %'u of %'u RUCs: %'u are pending", pending),
+                             p->unique - pending, p->unique, pending);
+  else
+    title = g_strdup_printf (ngettext ("All %'u RUC checked", "All %'u RUCs checked", p->unique),
+                             p->unique);
+
+  if (detail == NULL)
+    /* Translators: where the answers came from: the database, then the provider. */
+    detail = g_strdup_printf (_("%'u from the database · %'u requests to %s"),
+                              p->cache_hits, p->requests,
+                              rv_session_get_provider_name (self->session) != NULL
+                                ? rv_session_get_provider_name (self->session) : "APIMIGO");
+
+  gtk_label_set_text (self->run_title, title);
+  gtk_label_set_text (self->run_detail, detail);
+
+  /* One button for pause and resume; stop while running; retry after. */
+  if (batch_state == RV_BATCH_STATE_PAUSED)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->pause_button), "win.resume");
+      gtk_button_set_icon_name (self->pause_button, "media-playback-start-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Resume (Ctrl+P)"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Resume"), -1);
+    }
+  else
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->pause_button), "win.pause");
+      gtk_button_set_icon_name (self->pause_button, "media-playback-pause-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Pause (Ctrl+P)"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pause"), -1);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), state == RV_SESSION_STATE_RUNNING);
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), state == RV_SESSION_STATE_RUNNING);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button),
+                          state == RV_SESSION_STATE_DONE && pending > 0);
+
+  /* The provider stopped answering: the run waits, and says so above the table. */
+  if (state == RV_SESSION_STATE_RUNNING && batch_state == RV_BATCH_STATE_UNAVAILABLE)
+    {
+      const GError *error = rv_batch_get_last_error (batch);
+      g_autofree char *text =
+        /* Translators: %s is what went wrong ("Could not connect: …"). */
+        g_strdup_printf (_("The provider is not answering (%s). The check is waiting; every answer so far is saved."),
+                         error != NULL ? error->message : _("no answer"));
+
+      gtk_label_set_text (self->unavailable_label, text);
+      gtk_revealer_set_reveal_child (self->unavailable_revealer, TRUE);
+    }
+  else
+    gtk_revealer_set_reveal_child (self->unavailable_revealer, FALSE);
+
+  update_actions (self);
+}
+
+static void
+update_shown (RvWindow *self)
+{
+  RvRowList *rows = rv_session_get_rows (self->session);
+  guint total = rows != NULL ? g_list_model_get_n_items (G_LIST_MODEL (rows)) : 0;
+  guint shown = rv_results_view_get_n_shown (self->results_view);
+  g_autofree char *text = NULL;
+
+  if (shown == total)
+    text = g_strdup_printf (ngettext ("%'u row", "%'u rows", total), total);
+  else
+    /* Translators: rows shown by the search or filter, of all rows. */
+    text = g_strdup_printf (ngettext ("%'u of %'u row", "%'u of %'u rows", total), shown, total);
+  gtk_label_set_text (self->shown_label, text);
+}
+
+static void
+update_state (RvWindow *self)
+{
+  RvSessionState state = rv_session_get_state (self->session);
+
+  switch (state)
+    {
+    case RV_SESSION_STATE_EMPTY:
+      update_recent (self);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      break;
+
+    case RV_SESSION_STATE_LOADING:
+      {
+        g_autofree char *name = g_file_get_basename (rv_session_get_file (self->session));
+        g_autofree char *display = g_filename_display_name (name);
+        /* Translators: %s is a file's name. */
+        g_autofree char *title = g_strdup_printf (_("Opening “%s”…"), display);
+
+        adw_status_page_set_title (self->loading_page, title);
+        gtk_progress_bar_set_fraction (self->load_progress, 0);
+        gtk_stack_set_visible_child_name (self->stack, "loading");
+      }
+      break;
+
+    case RV_SESSION_STATE_PREVIEW:
+      add_recent (self, rv_session_get_file (self->session));
+      update_choices (self);
+      update_preflight (self);
+      gtk_stack_set_visible_child_name (self->top_stack, "preview");
+      gtk_stack_set_visible_child_name (self->stack, "file");
+      break;
+
+    case RV_SESSION_STATE_RUNNING:
+    case RV_SESSION_STATE_DONE:
+      gtk_stack_set_visible_child_name (self->top_stack, "run");
+      gtk_stack_set_visible_child_name (self->stack, "file");
+      update_progress (self);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->export_button), state == RV_SESSION_STATE_DONE);
+  update_title (self);
+  update_actions (self);
+}
+
+static void
+on_session_state_cb (RvWindow *self)
+{
+  update_state (self);
+}
+
+static void
+on_load_fraction_cb (RvWindow *self)
+{
+  gtk_progress_bar_set_fraction (self->load_progress,
+                                 rv_session_get_load_fraction (self->session));
+}
+
+static void
+on_session_rows_cb (RvWindow *self)
+{
+  RvRowList *rows = rv_session_get_rows (self->session);
+
+  rv_results_view_set_rows (self->results_view, rows);
+  g_signal_group_set_target (self->batch_signals, rv_session_get_batch (self->session));
+  update_shown (self);
+  update_title (self);
+  update_progress (self);
+}
+
+static void
+on_session_failed_cb (RvWindow   *self,
+                      const char *message)
+{
+  if (rv_session_get_state (self->session) == RV_SESSION_STATE_EMPTY)
+    show_message (self, _("Could Not Open the Spreadsheet"), message);
+  else
+    show_toast (self, message);
+}
+
+static void
+on_preflight_cb (RvWindow *self)
+{
+  update_preflight (self);
+  update_actions (self);
+}
+
+static void
+on_batch_progress_cb (RvWindow *self)
+{
+  update_progress (self);
+}
+
+static void
+on_token_rejected_cb (RvWindow *self)
+{
+  show_token_rejected (self);
+}
+
+static void
+on_sheet_selected_cb (RvWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->sheet_row);
+
+  if (self->updating_choices || selected == GTK_INVALID_LIST_POSITION ||
+      rv_session_get_state (self->session) != RV_SESSION_STATE_PREVIEW)
+    return;
+  rv_session_set_sheet (self->session, selected);
+}
+
+static void
+on_column_selected_cb (RvWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->column_row);
+
+  if (self->updating_choices || selected == GTK_INVALID_LIST_POSITION ||
+      rv_session_get_state (self->session) != RV_SESSION_STATE_PREVIEW)
+    return;
+  rv_session_set_column (self->session, selected);
+}
+
+static void
+on_search_changed_cb (RvWindow       *self,
+                      GtkSearchEntry *entry)
+{
+  rv_results_view_set_search (self->results_view, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+on_filter_selected_cb (RvWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->filter_dropdown);
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    rv_results_view_set_verdict_filter (self->results_view, (RvVerdictFilter) selected);
+}
+
+static void
+on_counter_clicked_cb (GtkButton *button,
+                       RvWindow  *self)
+{
+  RvVerdict verdict = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "rv-verdict"));
+
+  /* The filter's choices are "All rows" and then the verdicts in their order. */
+  gtk_drop_down_set_selected (self->filter_dropdown, RV_VERDICT_FILTER_VALID + verdict);
+}
+
+static void
+on_apply_suggestion_cb (RvWindow   *self,
+                        RvRow      *row,
+                        const char *suggestion)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!rv_session_apply_suggestion (self->session, rv_row_get_index (row), suggestion, &error))
+    show_toast (self, error->message);
+}
+
+static void
+on_stop_and_open_cb (RvWindow   *self,
+                     const char *response)
+{
+  g_autoptr(GFile) file = g_steal_pointer (&self->pending_open);
+
+  if (g_strcmp0 (response, "open") == 0 && file != NULL)
+    rv_session_load (self->session, file);
+}
+
+/* Opens @file, after asking when a run would be stopped. */
+static void
+open_file (RvWindow *self,
+           GFile    *file)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *name = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *heading = NULL;
+
+  if (rv_session_get_state (self->session) != RV_SESSION_STATE_RUNNING)
+    {
+      rv_session_load (self->session, file);
+      return;
+    }
+
+  g_set_object (&self->pending_open, file);
+  name = g_file_get_basename (file);
+  display = g_filename_display_name (name);
+  /* Translators: %s is the name of the file to open. */
+  heading = g_strdup_printf (_("Stop the Check and Open “%s”?"), display);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                                       _("Every answer so far is saved: checking "
+                                                         "this list again later only asks for "
+                                                         "the rest.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Keep Checking"),
+                                    "open", _("_Stop and Open"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "open", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_stop_and_open_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+on_drop_cb (GtkDropTarget *target,
+            const GValue  *value,
+            double         x,
+            double         y,
+            RvWindow      *self)
+{
+  GFile *file = NULL;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+
+      if (files != NULL)
+        file = files->data;
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+
+  if (file == NULL)
+    return FALSE;
+
+  open_file (self, file);
+  return TRUE;
+}
+
+static void
+on_chooser_response_cb (GtkNativeDialog *chooser,
+                        int              response,
+                        RvWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        open_file (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RvWindow *self = RV_WINDOW (widget);
+  g_autoptr(GtkFileFilter) spreadsheets = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  static const char *patterns[] = { "*.csv", "*.txt", "*.xlsx", "*.xlsm", "*.ods", "*.xls", NULL };
+  static const char *mime_types[] = {
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.ms-excel",
+    NULL
+  };
+
+  if (self->chooser != NULL)
+    return;
+
+  gtk_file_filter_set_name (spreadsheets, _("Spreadsheets (CSV, XLSX, ODS, XLS)"));
+  for (guint i = 0; patterns[i] != NULL; i++)
+    gtk_file_filter_add_suffix (spreadsheets, patterns[i] + 2);
+  for (guint i = 0; mime_types[i] != NULL; i++)
+    gtk_file_filter_add_mime_type (spreadsheets, mime_types[i]);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  self->chooser = gtk_file_chooser_native_new (_("Open Spreadsheet"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), spreadsheets);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->chooser), spreadsheets);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+open_file_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  RvWindow *self = RV_WINDOW (widget);
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  open_file (self, file);
+}
+
+static void
+close_file_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  rv_session_close (RV_WINDOW (widget)->session);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  RvWindow *self = RV_WINDOW (widget);
+
+  if (rv_session_get_state (self->session) == RV_SESSION_STATE_PREVIEW &&
+      rv_session_get_batch (self->session) != NULL)
+    rv_session_start (self->session);
+  else if (rv_session_get_state (self->session) == RV_SESSION_STATE_DONE)
+    gtk_widget_activate_action (widget, "win.retry", NULL);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  RvWindow *self = RV_WINDOW (widget);
+
+  if (rv_session_get_state (self->session) == RV_SESSION_STATE_DONE)
+    rv_session_start (self->session);
+}
+
+static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  rv_session_pause (RV_WINDOW (widget)->session);
+}
+
+static void
+resume_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  rv_session_resume (RV_WINDOW (widget)->session);
+}
+
+/* Ctrl+P: pause when running, resume when paused. */
+static void
+toggle_pause_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  RvWindow *self = RV_WINDOW (widget);
+  RvBatch *batch = rv_session_get_batch (self->session);
+
+  if (batch != NULL && rv_batch_get_state (batch) == RV_BATCH_STATE_RUNNING)
+    rv_session_pause (self->session);
+  else
+    rv_session_resume (self->session);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  rv_session_cancel (RV_WINDOW (widget)->session);
+}
+
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  rv_show_in_folder (GTK_WINDOW (widget), file);
+}
+
+static void
+on_exported_cb (RvWindow *self,
+                GFile    *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *display = g_filename_display_name (name);
+  g_autofree char *uri = g_file_get_uri (file);
+  /* Translators: %s is the written file's name. */
+  g_autofree char *title = g_strdup_printf (_("Exported “%s”"), display);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_button_label (toast, _("Open _Folder"));
+  adw_toast_set_action_name (toast, "win.open-folder");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  RvWindow *self = RV_WINDOW (widget);
+  RvExportSummary summary;
+  RvExport export;
+  RvExportDialog *dialog;
+  g_autofree char *path = NULL;
+
+  if (!rv_session_build_export (self->session, &export, &summary))
+    return;
+
+  path = g_file_get_path (rv_session_get_file (self->session));
+  dialog = rv_export_dialog_new (GTK_WINDOW (self), &export, path);
+  g_signal_connect_object (dialog, "exported", G_CALLBACK (on_exported_cb), self,
+                           G_CONNECT_SWAPPED);
+  rv_export_dialog_present (dialog);
+}
+
+static GtkWidget *
+new_counter (RvWindow  *self,
+             RvVerdict  verdict)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *count = gtk_label_new ("0");
+  GtkWidget *name = gtk_label_new (rv_verdict_get_label (verdict));
+  g_autofree char *tooltip = NULL;
+
+  gtk_widget_add_css_class (count, "title-3");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_widget_add_css_class (name, "verdict");
+  gtk_widget_add_css_class (name, verdict_style (verdict));
+  gtk_widget_set_halign (name, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "counter");
+  /* Translators: tooltip of a verdict's counter; %s is the verdict ("Valid"). */
+  tooltip = g_strdup_printf (_("Show Only “%s” Rows"), rv_verdict_get_label (verdict));
+  gtk_widget_set_tooltip_text (button, tooltip);
+  g_object_set_data (G_OBJECT (button), "rv-verdict", GUINT_TO_POINTER (verdict));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_counter_clicked_cb), self);
+
+  self->counter_labels[verdict] = GTK_LABEL (count);
+  return button;
+}
+
 static void
 lookup_action (GtkWidget  *widget,
                const char *action_name,
@@ -415,7 +1324,11 @@ lookup_action (GtkWidget  *widget,
 {
   RvWindow *self = RV_WINDOW (widget);
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->check_row));
+  /* With a file open, the search is in its rows; without one, the quick lookup. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "file") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->check_row));
 }
 
 static void
@@ -447,6 +1360,53 @@ rv_window_constructed (GObject *object)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  for (RvVerdict v = 0; v < RV_N_VERDICTS; v++)
+    gtk_flow_box_append (self->counters_box, new_counter (self, v));
+
+  self->session = rv_session_new (self->settings);
+  g_signal_connect_object (self->session, "notify::state", G_CALLBACK (on_session_state_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::load-fraction", G_CALLBACK (on_load_fraction_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::rows", G_CALLBACK (on_session_rows_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "failed", G_CALLBACK (on_session_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "preflight-changed", G_CALLBACK (on_preflight_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "token-rejected", G_CALLBACK (on_token_rejected_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  self->batch_signals = g_signal_group_new (RV_TYPE_BATCH);
+  g_signal_group_connect_object (self->batch_signals, "progress", G_CALLBACK (on_batch_progress_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->batch_signals, "notify::state",
+                                 G_CALLBACK (on_batch_progress_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->sheet_row, "notify::selected", G_CALLBACK (on_sheet_selected_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_row, "notify::selected",
+                           G_CALLBACK (on_column_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_dropdown, "notify::selected",
+                           G_CALLBACK (on_filter_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->results_view, "notify::n-shown", G_CALLBACK (update_shown), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->results_view, "apply-suggestion",
+                           G_CALLBACK (on_apply_suggestion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (update_recent), self, G_CONNECT_SWAPPED);
+
+  {
+    GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+    GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+
+    gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
+    g_signal_connect_object (target, "drop", G_CALLBACK (on_drop_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  }
+
+  update_state (self);
+
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
@@ -461,6 +1421,20 @@ rv_window_dispose (GObject *object)
     g_cancellable_cancel (self->lookup_cancellable);
   g_clear_object (&self->lookup_cancellable);
   g_clear_pointer (&self->lookup_value, g_free);
+
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      rv_session_close (self->session);
+    }
+  if (self->batch_signals != NULL)
+    g_signal_group_set_target (self->batch_signals, NULL);
+  g_clear_object (&self->batch_signals);
+  g_clear_object (&self->session);
+  g_clear_object (&self->pending_open);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RV_TYPE_WINDOW);
   g_clear_object (&self->settings);
@@ -479,6 +1453,32 @@ rv_window_class_init (RvWindowClass *klass)
   object_class->dispose = rv_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/rv-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, unavailable_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, unavailable_label);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, recent_group);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, load_progress);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, top_stack);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, sheet_row);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, column_row);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, preflight_label);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, run_title);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, run_detail);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, run_progress);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, counters_box);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, filter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, shown_label);
+  gtk_widget_class_bind_template_child (widget_class, RvWindow, results_view);
   gtk_widget_class_bind_template_child (widget_class, RvWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, RvWindow, check_row);
   gtk_widget_class_bind_template_child (widget_class, RvWindow, check_result_row);
@@ -496,9 +1496,31 @@ rv_window_class_init (RvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RvWindow, source_row);
   gtk_widget_class_bind_template_callback (widget_class, on_check_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_lookup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
 
   /* Ctrl+F and Ctrl+L: set as the application's accelerators, listed in the shortcuts window. */
   gtk_widget_class_install_action (widget_class, "win.lookup", NULL, lookup_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_action);
+  gtk_widget_class_install_action (widget_class, "win.close-file", NULL, close_file_action);
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-pause", NULL, toggle_pause_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-folder", "s", open_folder_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.toggle-pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.retry", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+
+  g_type_ensure (RV_TYPE_RESULTS_VIEW);
 }
 
 static void
@@ -522,4 +1544,36 @@ rv_window_new (GtkApplication *application)
   return g_object_new (RV_TYPE_WINDOW,
                        "application", application,
                        NULL);
+}
+
+/**
+ * rv_window_open_file:
+ * @self: a #RvWindow
+ * @file: a spreadsheet
+ *
+ * Opens @file as the open action, a drop or the command line do (asking first when a
+ * check is running).
+ */
+void
+rv_window_open_file (RvWindow *self,
+                     GFile    *file)
+{
+  g_return_if_fail (RV_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  open_file (self, file);
+}
+
+/**
+ * rv_window_get_session:
+ * @self: a #RvWindow
+ *
+ * Returns: (transfer none): the window's file, its rows and run
+ */
+RvSession *
+rv_window_get_session (RvWindow *self)
+{
+  g_return_val_if_fail (RV_IS_WINDOW (self), NULL);
+
+  return self->session;
 }

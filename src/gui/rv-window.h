@@ -22,12 +22,17 @@
 
 #include <adwaita.h>
 
+#include "rv-session.h"
+
 G_BEGIN_DECLS
 
 #define RV_TYPE_WINDOW (rv_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (RvWindow, rv_window, RV, WINDOW, AdwApplicationWindow)
 
-RvWindow *rv_window_new (GtkApplication *application);
+RvWindow  *rv_window_new         (GtkApplication *application);
+void       rv_window_open_file   (RvWindow       *self,
+                                  GFile          *file);
+RvSession *rv_window_get_session (RvWindow       *self);
 
 G_END_DECLS
