@@ -770,8 +770,11 @@ assert_consistent (RvBatch *batch)
   for (guint e = 0; e < rv_batch_get_n_entries (batch); e++)
     {
       RvResult *result = rv_batch_get_entry_result (batch, e);
+      guint n_rows;
 
-      if (rv_result_get_value (result)[0] == 0)
+      /* An entry whose rows all went to other values counts nowhere. */
+      rv_batch_get_entry_rows (batch, e, &n_rows);
+      if (rv_result_get_value (result)[0] == 0 || n_rows == 0)
         continue;
       counts[rv_result_get_verdict (result)]++;
       unique++;
@@ -2709,6 +2712,534 @@ test_run_twice (void)
   g_assert_finalize_object (g_steal_pointer (&batch));
 }
 
+/* Row values changed after the rows were added: rv_batch_set_row_value(). */
+
+/* The progress of @batch is what @fresh, built with the same values, reports: the
+ * counts of values, and with @run_counts those of the last run too.
+ */
+static void
+assert_same_progress (RvBatch  *batch,
+                      RvBatch  *fresh,
+                      gboolean  run_counts)
+{
+  const RvBatchProgress *p = rv_batch_get_progress (batch);
+  const RvBatchProgress *q = rv_batch_get_progress (fresh);
+
+  g_assert_cmpuint (p->rows, ==, q->rows);
+  g_assert_cmpuint (p->unique, ==, q->unique);
+  for (guint v = 0; v < RV_N_VERDICTS; v++)
+    g_assert_cmpuint (p->counts[v], ==, q->counts[v]);
+  g_assert_cmpuint (p->done, ==, q->done);
+  if (run_counts)
+    {
+      g_assert_cmpuint (p->to_look_up, ==, q->to_look_up);
+      g_assert_cmpuint (p->cache_hits, ==, q->cache_hits);
+      g_assert_cmpuint (p->requests, ==, q->requests);
+    }
+  assert_consistent (batch);
+  assert_consistent (fresh);
+}
+
+/* The rows of @entry are @expected, in order (terminated by G_MAXUINT). */
+static void
+assert_entry_rows (RvBatch     *batch,
+                   int          entry,
+                   const guint *expected)
+{
+  const guint *rows;
+  guint n_rows;
+  guint n = 0;
+
+  g_assert_cmpint (entry, >=, 0);
+  rows = rv_batch_get_entry_rows (batch, entry, &n_rows);
+  while (expected[n] != G_MAXUINT)
+    n++;
+  g_assert_cmpuint (n_rows, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (rows[i], ==, expected[i]);
+      g_assert_cmpint (rv_batch_get_row_entry (batch, rows[i]), ==, entry);
+    }
+}
+
+static void
+set_row_value (RvBatch    *batch,
+               guint       row,
+               const char *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rv_batch_set_row_value (batch, row, value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (rv_result_get_value (rv_batch_get_row_result (batch, row)), !=, NULL);
+}
+
+/* What a batch emits, in order. */
+typedef struct
+{
+  GArray *changed;    /* guint: the entries of "entry-changed" */
+  guint   progress;   /* "progress" emissions */
+} Emissions;
+
+static void
+emissions_entry_changed_cb (RvBatch   *batch,
+                            guint      entry,
+                            Emissions *emissions)
+{
+  g_array_append_val (emissions->changed, entry);
+}
+
+static void
+emissions_progress_cb (RvBatch   *batch,
+                       Emissions *emissions)
+{
+  emissions->progress++;
+}
+
+static void
+emissions_watch (Emissions *emissions,
+                 RvBatch   *batch)
+{
+  emissions->changed = g_array_new (FALSE, FALSE, sizeof (guint));
+  emissions->progress = 0;
+  g_signal_connect (batch, "entry-changed", G_CALLBACK (emissions_entry_changed_cb), emissions);
+  g_signal_connect (batch, "progress", G_CALLBACK (emissions_progress_cb), emissions);
+}
+
+static void
+emissions_reset (Emissions *emissions)
+{
+  g_array_set_size (emissions->changed, 0);
+  emissions->progress = 0;
+}
+
+static void
+emissions_clear (Emissions *emissions,
+                 RvBatch   *batch)
+{
+  g_signal_handlers_disconnect_by_data (batch, emissions);
+  g_clear_pointer (&emissions->changed, g_array_unref);
+}
+
+/* The accountant accepts the suggestion for one of the rows with a wrong check digit. */
+static void
+test_set_row_value_suggestion (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(FakeProvider) fake = fake_new ("fake", 1, 3);
+  g_autoptr(RvBatch) batch = new_batch (fixture->store, fake);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other = rv_test_make_ruc ("20", 4242);
+  const char *values[] = {
+    "20131312956", other, "20131312956", "'20131312956", NULL,
+  };
+  const guint bad_rows[] = { 0, 2, 3, G_MAXUINT };
+  const guint bad_rows_after[] = { 0, 3, G_MAXUINT };
+  const guint good_rows[] = { 2, G_MAXUINT };
+  const char *suggestion;
+  const RvBatchProgress *p;
+  RvResult *result;
+  int bad_entry, good_entry;
+  guint n_entries;
+
+  add_values (batch, values);
+  g_assert_true (run_batch (batch, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake->calls->len, ==, 1);
+
+  bad_entry = rv_batch_get_row_entry (batch, 2);
+  assert_entry_rows (batch, bad_entry, bad_rows);
+  result = rv_batch_get_row_result (batch, 2);
+  g_assert_cmpint (rv_result_get_verdict (result), ==, RV_VERDICT_INVALID);
+  suggestion = rv_result_get_suggestion (result);
+  g_assert_cmpstr (suggestion, ==, "20131312955");
+
+  /* The row moves to a new entry for its new value, pending until the next run; the
+   * other rows of the wrong value stay where they were.
+   */
+  n_entries = rv_batch_get_n_entries (batch);
+  set_row_value (batch, 2, suggestion);
+  good_entry = rv_batch_get_row_entry (batch, 2);
+  g_assert_cmpint (good_entry, ==, n_entries);
+  g_assert_cmpuint (rv_batch_get_n_entries (batch), ==, n_entries + 1);
+  assert_entry_rows (batch, good_entry, good_rows);
+  assert_entry_rows (batch, bad_entry, bad_rows_after);
+  result = rv_batch_get_row_result (batch, 2);
+  g_assert_cmpstr (rv_result_get_value (result), ==, "20131312955");
+  g_assert_cmpint (rv_result_get_verdict (result), ==, RV_VERDICT_PENDING);
+
+  p = rv_batch_get_progress (batch);
+  g_assert_cmpuint (p->unique, ==, 3);
+  g_assert_cmpuint (p->counts[RV_VERDICT_VALID], ==, 1);
+  g_assert_cmpuint (p->counts[RV_VERDICT_INVALID], ==, 1);
+  g_assert_cmpuint (p->counts[RV_VERDICT_PENDING], ==, 1);
+  g_assert_cmpuint (p->done, ==, 2);
+  assert_consistent (batch);
+
+  /* The next run asks about the new value only: the other one is final already. */
+  g_assert_true (run_batch (batch, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake->calls->len, ==, 2);
+  g_assert_cmpuint (fake_calls_for (fake, "20131312955"), ==, 1);
+  g_assert_cmpuint (fake_calls_for (fake, other), ==, 1);
+  assert_stored (fixture->store, "20131312955", TRUE);
+
+  result = rv_batch_get_row_result (batch, 2);
+  g_assert_cmpint (rv_result_get_verdict (result), ==, RV_VERDICT_VALID);
+  g_assert_cmpstr (rv_result_get_ruc (result), ==, "20131312955");
+  for (guint i = 0; bad_rows_after[i] != G_MAXUINT; i++)
+    {
+      result = rv_batch_get_row_result (batch, bad_rows_after[i]);
+      g_assert_cmpint (rv_batch_get_row_entry (batch, bad_rows_after[i]), ==, bad_entry);
+      g_assert_cmpint (rv_result_get_verdict (result), ==, RV_VERDICT_INVALID);
+      g_assert_cmpstr (rv_result_get_value (result), ==, "20131312956");
+    }
+
+  p = rv_batch_get_progress (batch);
+  g_assert_cmpuint (p->unique, ==, 3);
+  g_assert_cmpuint (p->counts[RV_VERDICT_VALID], ==, 2);
+  g_assert_cmpuint (p->counts[RV_VERDICT_INVALID], ==, 1);
+  g_assert_cmpuint (p->counts[RV_VERDICT_PENDING], ==, 0);
+  g_assert_cmpuint (p->to_look_up, ==, 1);
+  g_assert_cmpuint (p->requests, ==, 1);
+  assert_consistent (batch);
+
+  g_assert_finalize_object (g_steal_pointer (&batch));
+}
+
+/* The only row of a value moves: its entry counts nowhere any more, before a run and
+ * after it, exactly as if the batch had been built with the new values.
+ */
+static void
+test_set_row_value_only_row (void)
+{
+  g_autoptr(FakeProvider) fake = fake_new ("fake", 1, 3);
+  g_autoptr(FakeProvider) fake_fresh = fake_new ("fake", 1, 3);
+  g_autoptr(RvBatch) batch = new_batch (NULL, fake);
+  g_autoptr(RvBatch) fresh = new_batch (NULL, fake_fresh);
+  g_auto(GStrv) rucs = make_rucs (3, 7700);
+  g_autoptr(GError) error = NULL;
+  const char *values[] = { "20131312956", rucs[0], rucs[1], "abc", rucs[1], NULL };
+  const char *changed[] = { "20131312955", rucs[0], rucs[1], rucs[2], rucs[1], NULL };
+  guint n_entries;
+  int gone;
+
+  add_values (batch, values);
+  add_values (fresh, changed);
+  n_entries = rv_batch_get_n_entries (batch);
+
+  /* Before any run: the wrong check digit and the text become RUCs to look up. */
+  gone = rv_batch_get_row_entry (batch, 0);
+  set_row_value (batch, 0, "20131312955");
+  set_row_value (batch, 3, rucs[2]);
+  g_assert_cmpuint (rv_batch_get_n_entries (batch), ==, n_entries + 2);
+  assert_same_progress (batch, fresh, TRUE);
+  g_assert_cmpuint (rv_batch_get_progress (batch)->counts[RV_VERDICT_INVALID], ==, 0);
+
+  /* The entry left behind keeps its number and its result, with no row. */
+  {
+    guint n_rows = 1;
+
+    rv_batch_get_entry_rows (batch, gone, &n_rows);
+    g_assert_cmpuint (n_rows, ==, 0);
+    g_assert_cmpint (rv_result_get_verdict (rv_batch_get_entry_result (batch, gone)), ==,
+                     RV_VERDICT_INVALID);
+  }
+
+  /* A run of each: the same requests, the same counts. */
+  g_assert_true (run_batch (batch, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_batch (fresh, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake->calls->len, ==, 4);
+  assert_same_progress (batch, fresh, TRUE);
+  for (guint row = 0; changed[row] != NULL; row++)
+    g_assert_cmpint (rv_result_get_verdict (rv_batch_get_row_result (batch, row)), ==,
+                     rv_result_get_verdict (rv_batch_get_row_result (fresh, row)));
+
+  /* After a run: the only row of a value looked up moves to a value another row has.
+   * The run's own counts lose it too (it was one of the values to look up).
+   */
+  set_row_value (batch, 3, rucs[0]);
+  {
+    const char *moved[] = { "20131312955", rucs[0], rucs[1], rucs[0], rucs[1], NULL };
+    g_autoptr(FakeProvider) fake_moved = fake_new ("fake", 1, 3);
+    g_autoptr(RvBatch) fresh_moved = new_batch (NULL, fake_moved);
+
+    add_values (fresh_moved, moved);
+    g_assert_true (run_batch (fresh_moved, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (rv_batch_get_progress (batch)->to_look_up, ==, 3);
+    g_assert_cmpuint (rv_batch_get_progress (batch)->unique, ==, 3);
+    assert_same_progress (batch, fresh_moved, FALSE);
+    g_assert_cmpuint (rv_batch_get_progress (batch)->to_look_up, ==,
+                      rv_batch_get_progress (fresh_moved)->to_look_up);
+
+    /* The value comes back on its row: its entry counts again, with its answer. */
+    set_row_value (batch, 3, rucs[2]);
+    g_assert_cmpuint (rv_batch_get_progress (batch)->to_look_up, ==, 4);
+    assert_same_progress (batch, fresh, TRUE);
+    g_assert_cmpint (rv_result_get_verdict (rv_batch_get_row_result (batch, 3)), ==,
+                     RV_VERDICT_VALID);
+
+    g_assert_finalize_object (g_steal_pointer (&fresh_moved));
+  }
+
+  g_assert_finalize_object (g_steal_pointer (&batch));
+  g_assert_finalize_object (g_steal_pointer (&fresh));
+}
+
+/* A row moved onto a value another row holds shares its entry: one lookup for both, and
+ * the entry it left, with no row, is never looked up.
+ */
+static void
+test_set_row_value_shared (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_auto(GStrv) rucs = make_rucs (3, 8800);
+  g_autoptr(GError) error = NULL;
+  const char *values[] = { rucs[0], NULL, rucs[1], rucs[0], rucs[2] };
+
+  {
+    g_autoptr(FakeProvider) fake = fake_new ("fake", 1, 3);
+    g_autoptr(RvBatch) batch = new_batch (NULL, fake);
+    const guint shared_rows[] = { 0, 2, 3, G_MAXUINT };
+    const guint shared_rows_after[] = { 0, 3, G_MAXUINT };
+    const guint left_rows[] = { 2, G_MAXUINT };
+    int shared, left;
+    guint n_entries;
+
+    rv_batch_add_rows (batch, values, G_N_ELEMENTS (values));
+    n_entries = rv_batch_get_n_entries (batch);
+    shared = rv_batch_get_row_entry (batch, 0);
+    left = rv_batch_get_row_entry (batch, 2);
+
+    /* In the middle of the rows already there: the entry's rows stay in order. */
+    set_row_value (batch, 2, rucs[0]);
+    g_assert_cmpuint (rv_batch_get_n_entries (batch), ==, n_entries);
+    assert_entry_rows (batch, shared, shared_rows);
+    g_assert_true (rv_batch_get_row_result (batch, 2) == rv_batch_get_row_result (batch, 0));
+    g_assert_cmpuint (rv_batch_get_progress (batch)->unique, ==, 2);
+    assert_consistent (batch);
+
+    g_assert_true (run_batch (batch, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (fake->calls->len, ==, 2);
+    g_assert_cmpuint (rv_batch_get_progress (batch)->requests, ==, 2);
+    g_assert_cmpuint (rv_batch_get_progress (batch)->to_look_up, ==, 2);
+    g_assert_cmpuint (fake_calls_for (fake, rucs[0]), ==, 1);
+    g_assert_cmpuint (fake_calls_for (fake, rucs[1]), ==, 0);
+    g_assert_cmpint (rv_result_get_verdict (rv_batch_get_entry_result (batch, left)), ==,
+                     RV_VERDICT_PENDING);
+    for (guint row = 0; row < 4; row++)
+      if (row != 1)
+        g_assert_cmpint (rv_result_get_verdict (rv_batch_get_row_result (batch, row)), ==,
+                         RV_VERDICT_VALID);
+    assert_consistent (batch);
+
+    /* Away from a shared entry, back to the one it left: the answer is still there, and
+     * the shared entry, down to two rows and then one, keeps them in order.
+     */
+    set_row_value (batch, 2, rucs[1]);
+    assert_entry_rows (batch, shared, shared_rows_after);
+    assert_entry_rows (batch, left, left_rows);
+    g_assert_cmpint (rv_result_get_verdict (rv_batch_get_row_result (batch, 2)), ==,
+                     RV_VERDICT_PENDING);
+    set_row_value (batch, 3, rucs[2]);
+    {
+      const guint one[] = { 0, G_MAXUINT };
+
+      assert_entry_rows (batch, shared, one);
+    }
+    assert_consistent (batch);
+
+    g_assert_true (run_batch (batch, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (fake->calls->len, ==, 3);
+    g_assert_cmpuint (fake_calls_for (fake, rucs[1]), ==, 1);
+    g_assert_cmpuint (fake_calls_for (fake, rucs[2]), ==, 1);
+    assert_consistent (batch);
+
+    g_assert_finalize_object (g_steal_pointer (&batch));
+  }
+
+  /* The count of cached values leaves out a value no row holds any more. */
+  {
+    g_autoptr(FakeProvider) fake = fake_new ("fake", 1, 3);
+    g_autoptr(RvBatch) first = new_batch (fixture->store, fake);
+    g_autoptr(RvBatch) batch = new_batch (fixture->store, fake);
+
+    rv_batch_add_rows (first, values, G_N_ELEMENTS (values));
+    g_assert_true (run_batch (first, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_finalize_object (g_steal_pointer (&first));
+
+    rv_batch_add_rows (batch, values, G_N_ELEMENTS (values));
+    g_assert_cmpuint (count_cached (batch), ==, 3);
+    set_row_value (batch, 2, rucs[0]);
+    g_assert_cmpuint (count_cached (batch), ==, 2);
+
+    g_assert_finalize_object (g_steal_pointer (&batch));
+  }
+}
+
+/* Not while a run is going on, paused or not. */
+static void
+test_set_row_value_busy (void)
+{
+  g_autoptr(FakeProvider) fake = fake_new ("fake", 20, 20);
+  g_autoptr(RvBatch) batch = new_batch (NULL, fake);
+  g_auto(GStrv) rucs = make_rucs (3, 9100);
+  g_autoptr(GError) error = NULL;
+  RunResult r;
+  int entry;
+
+  add_values (batch, (const char * const *) rucs);
+  entry = rv_batch_get_row_entry (batch, 1);
+  start_run (batch, NULL, &r);
+
+  g_assert_false (rv_batch_set_row_value (batch, 1, rucs[0], &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_assert_nonnull (error->message);
+  g_assert_cmpstr (error->message, !=, "");
+  g_clear_error (&error);
+
+  rv_batch_pause (batch);
+  g_assert_cmpint (rv_batch_get_state (batch), ==, RV_BATCH_STATE_PAUSED);
+  g_assert_false (rv_batch_set_row_value (batch, 1, rucs[0], &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_false (rv_batch_set_row_value (batch, 1, rucs[0], NULL));
+
+  /* Nothing moved. */
+  g_assert_cmpint (rv_batch_get_row_entry (batch, 1), ==, entry);
+  g_assert_cmpuint (rv_batch_get_progress (batch)->unique, ==, 3);
+
+  rv_batch_resume (batch);
+  spin_until (&r.done, "the run");
+  g_assert_true (r.ok);
+
+  /* Once it is over, it may. */
+  set_row_value (batch, 1, rucs[0]);
+  g_assert_cmpint (rv_batch_get_row_entry (batch, 1), ==, rv_batch_get_row_entry (batch, 0));
+
+  /* A row that does not exist is a programming error. */
+  g_test_expect_message ("rv-batch", G_LOG_LEVEL_CRITICAL, "*row < *");
+  g_assert_false (rv_batch_set_row_value (batch, 3, rucs[0], NULL));
+  g_test_assert_expected_messages ();
+
+  g_assert_finalize_object (g_steal_pointer (&batch));
+}
+
+/* "entry-changed" for the moved row's entry (what RvRowList updates rows from), then for
+ * the one it left if rows are left there, and one "progress", there and then.
+ */
+static void
+test_set_row_value_signals (void)
+{
+  g_autoptr(RvBatch) batch = rv_batch_new (NULL);
+  g_auto(GStrv) rucs = make_rucs (2, 9300);
+  const char *values[] = { rucs[0], rucs[0], "20131312956", NULL };
+  g_autofree char *quoted = g_strdup_printf ("'%s", rucs[0]);
+  Emissions emissions;
+  int first, bad, entry;
+
+  add_values (batch, values);
+  first = rv_batch_get_row_entry (batch, 0);
+  bad = rv_batch_get_row_entry (batch, 2);
+  emissions_watch (&emissions, batch);
+
+  /* From a shared entry to a new one: both are told. */
+  set_row_value (batch, 1, rucs[1]);
+  entry = rv_batch_get_row_entry (batch, 1);
+  g_assert_cmpuint (emissions.changed->len, ==, 2);
+  g_assert_cmpuint (g_array_index (emissions.changed, guint, 0), ==, entry);
+  g_assert_cmpuint (g_array_index (emissions.changed, guint, 1), ==, first);
+  g_assert_cmpuint (emissions.progress, ==, 1);
+  {
+    const guint moved[] = { 1, G_MAXUINT };
+
+    assert_entry_rows (batch, entry, moved);
+  }
+
+  /* The only row of its entry, onto a shared one: that one only. */
+  emissions_reset (&emissions);
+  set_row_value (batch, 2, rucs[0]);
+  g_assert_cmpuint (emissions.changed->len, ==, 1);
+  g_assert_cmpuint (g_array_index (emissions.changed, guint, 0), ==, first);
+  g_assert_cmpuint (emissions.progress, ==, 1);
+  {
+    guint n_rows;
+
+    rv_batch_get_entry_rows (batch, bad, &n_rows);
+    g_assert_cmpuint (n_rows, ==, 0);
+  }
+
+  /* The same normalised value: nothing changes, nothing is said. */
+  emissions_reset (&emissions);
+  set_row_value (batch, 2, quoted);
+  g_assert_cmpint (rv_batch_get_row_entry (batch, 2), ==, first);
+  g_assert_cmpuint (emissions.changed->len, ==, 0);
+  g_assert_cmpuint (emissions.progress, ==, 0);
+  assert_consistent (batch);
+
+  /* No later "progress" from a timer either. */
+  spin_for (100);
+  g_assert_cmpuint (emissions.progress, ==, 0);
+
+  emissions_clear (&emissions, batch);
+  g_assert_finalize_object (g_steal_pointer (&batch));
+}
+
+/* A row added without a value (a blank or title row) may be given one. */
+static void
+test_set_row_value_no_value (void)
+{
+  g_autoptr(FakeProvider) fake = fake_new ("fake", 1, 3);
+  g_autoptr(RvBatch) batch = new_batch (NULL, fake);
+  g_autoptr(RvBatch) fresh = rv_batch_new (NULL);
+  g_auto(GStrv) rucs = make_rucs (2, 9500);
+  g_autoptr(GError) error = NULL;
+  const char *values[] = { NULL, rucs[0], NULL, NULL };
+  const char *changed[] = { rucs[1], rucs[0], rucs[0], "", NULL };
+  const guint shared_rows[] = { 1, 2, G_MAXUINT };
+  Emissions emissions;
+
+  g_assert_cmpuint (rv_batch_add_rows (batch, values, G_N_ELEMENTS (values)), ==, 4);
+  add_values (fresh, changed);
+  emissions_watch (&emissions, batch);
+
+  set_row_value (batch, 0, rucs[1]);
+  g_assert_cmpint (rv_batch_get_row_entry (batch, 0), >=, 0);
+  g_assert_cmpuint (emissions.changed->len, ==, 1);
+  g_assert_cmpuint (g_array_index (emissions.changed, guint, 0), ==,
+                    rv_batch_get_row_entry (batch, 0));
+  g_assert_cmpuint (emissions.progress, ==, 1);
+  set_row_value (batch, 2, rucs[0]);
+  assert_entry_rows (batch, rv_batch_get_row_entry (batch, 1), shared_rows);
+  set_row_value (batch, 3, "");
+  g_assert_cmpint (rv_result_get_verdict (rv_batch_get_row_result (batch, 3)), ==,
+                   RV_VERDICT_INVALID);
+
+  /* Rows are rows whether they have a value or not: their number does not change. */
+  assert_same_progress (batch, fresh, TRUE);
+  g_assert_cmpuint (rv_batch_get_progress (batch)->rows, ==, 4);
+  g_assert_cmpuint (rv_batch_get_progress (batch)->unique, ==, 2);
+
+  g_assert_true (run_batch (batch, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake->calls->len, ==, 2);
+  g_assert_cmpint (rv_result_get_verdict (rv_batch_get_row_result (batch, 0)), ==,
+                   RV_VERDICT_VALID);
+  g_assert_cmpint (rv_result_get_verdict (rv_batch_get_row_result (batch, 2)), ==,
+                   RV_VERDICT_VALID);
+  assert_consistent (batch);
+
+  emissions_clear (&emissions, batch);
+  g_assert_finalize_object (g_steal_pointer (&batch));
+  g_assert_finalize_object (g_steal_pointer (&fresh));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2752,6 +3283,14 @@ main (int   argc,
   g_test_add ("/batch/stress", Fixture, NULL, fixture_setup, test_stress, fixture_teardown);
   g_test_add_func ("/batch/main-loop", test_main_loop);
   g_test_add_func ("/batch/run-twice", test_run_twice);
+  g_test_add ("/batch/set-row-value/suggestion", Fixture, NULL, fixture_setup,
+              test_set_row_value_suggestion, fixture_teardown);
+  g_test_add_func ("/batch/set-row-value/only-row", test_set_row_value_only_row);
+  g_test_add ("/batch/set-row-value/shared", Fixture, NULL, fixture_setup,
+              test_set_row_value_shared, fixture_teardown);
+  g_test_add_func ("/batch/set-row-value/busy", test_set_row_value_busy);
+  g_test_add_func ("/batch/set-row-value/signals", test_set_row_value_signals);
+  g_test_add_func ("/batch/set-row-value/no-value", test_set_row_value_no_value);
 
   return g_test_run ();
 }

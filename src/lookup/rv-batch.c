@@ -93,6 +93,18 @@
 #define METER_SLOT_US              (G_USEC_PER_SEC / 2)
 #define METER_SLOTS                20
 
+/* How the current (or last) run counted an entry in the progress. */
+typedef enum
+{
+  COUNTED_NONE,
+  COUNTED_TO_LOOK_UP,
+  COUNTED_CACHE_HIT,
+} Counted;
+
+/* One distinct value. An entry whose rows all moved to another value
+ * (rv_batch_set_row_value()) stays, without rows, so that entry numbers never change;
+ * it then counts nowhere and is not looked up.
+ */
 typedef struct
 {
   RvResult *result;
@@ -100,6 +112,7 @@ typedef struct
   guint     row;        /* the row, while it is on one */
   guint     n_rows;
   guint     rows_size;
+  Counted   counted;    /* in progress.to_look_up or progress.cache_hits */
 } Entry;
 
 typedef enum
@@ -497,6 +510,9 @@ get_entry (RvBatch *self,
   return &g_array_index (self->entries, Entry, i);
 }
 
+/* Adds @row to @entry's rows, in order: at the end when rows are added, the usual case,
+ * so that the search from the end costs nothing then.
+ */
 static void
 entry_add_row (Entry *entry,
                guint  row)
@@ -507,6 +523,8 @@ entry_add_row (Entry *entry,
     }
   else
     {
+      guint pos;
+
       if (entry->n_rows == 1)
         {
           entry->rows_size = 4;
@@ -518,9 +536,45 @@ entry_add_row (Entry *entry,
           entry->rows_size *= 2;
           entry->rows = g_renew (guint, entry->rows, entry->rows_size);
         }
-      entry->rows[entry->n_rows] = row;
+
+      for (pos = entry->n_rows; pos > 0 && entry->rows[pos - 1] > row; pos--)
+        ;
+      memmove (entry->rows + pos + 1, entry->rows + pos,
+               (entry->n_rows - pos) * sizeof (guint));
+      entry->rows[pos] = row;
     }
   entry->n_rows++;
+}
+
+static void
+entry_remove_row (Entry *entry,
+                  guint  row)
+{
+  guint pos;
+
+  g_assert (entry->n_rows > 0);
+
+  if (entry->n_rows == 1)
+    {
+      g_assert (entry->row == row);
+      entry->n_rows = 0;
+      return;
+    }
+
+  for (pos = 0; pos < entry->n_rows && entry->rows[pos] != row; pos++)
+    ;
+  g_assert (pos < entry->n_rows);
+  memmove (entry->rows + pos, entry->rows + pos + 1,
+           (entry->n_rows - pos - 1) * sizeof (guint));
+  entry->n_rows--;
+
+  /* Back to one row: kept in place, as entry_add_row() expects. */
+  if (entry->n_rows == 1)
+    {
+      entry->row = entry->rows[0];
+      g_clear_pointer (&entry->rows, g_free);
+      entry->rows_size = 0;
+    }
 }
 
 static void
@@ -603,6 +657,114 @@ update_progress (RvBatch *self)
     self->progress.eta_us = -1;
 }
 
+/* Checks @raw offline and returns the entry of its normalised value: a new one, without
+ * rows and so not counted yet, if no entry holds it. All empty cells share one entry.
+ */
+static guint
+ensure_entry (RvBatch    *self,
+              const char *raw)
+{
+  RvRucParse parse;
+  /* The key is what the result's value will be, with its kind in front. */
+  char digits_key[2 + sizeof parse.value];
+  g_autofree char *text_key = NULL;
+  const char *key;
+  gpointer found;
+  Entry entry = { NULL, };
+  guint index;
+
+  rv_ruc_parse (raw, &parse);
+
+  if (parse.reason == RV_RUC_REASON_EMPTY)
+    {
+      if (self->empty_entry < 0)
+        {
+          entry.result = rv_result_new (&parse, raw);
+          self->empty_entry = self->entries->len;
+          g_array_append_val (self->entries, entry);
+        }
+      return self->empty_entry;
+    }
+
+  if (parse.kind != RV_ID_KIND_NONE ||
+      (parse.value[0] != 0 && parse.reason != RV_RUC_REASON_NOT_A_NUMBER))
+    {
+      digits_key[0] = '0' + parse.kind;
+      memcpy (digits_key + 1, parse.value, sizeof parse.value);
+      key = digits_key;
+    }
+  else
+    {
+      g_autofree char *text = g_strstrip (g_strdup (raw));
+
+      key = text_key = g_strconcat ("T", text, NULL);
+    }
+
+  if (g_hash_table_lookup_extended (self->index, key, NULL, &found))
+    return GPOINTER_TO_UINT (found) - 1;
+
+  entry.result = rv_result_new (&parse, raw);
+  index = self->entries->len;
+  g_array_append_val (self->entries, entry);
+  g_hash_table_insert (self->index,
+                       text_key != NULL ? g_steal_pointer (&text_key) : g_strdup (key),
+                       GUINT_TO_POINTER (index + 1));
+  return index;
+}
+
+/* Whether an entry counts in the progress: a value that is not empty, on a row at least. */
+static gboolean
+entry_is_counted (RvBatch *self,
+                  guint    index)
+{
+  return (int) index != self->empty_entry && get_entry (self, index)->n_rows > 0;
+}
+
+/* Puts @row on entry @index. An entry that had no row starts to count in the progress,
+ * as the run counted it (an entry left without rows keeps how the run counted it, and
+ * counts that way again if a row gets its value back).
+ */
+static void
+attach_row (RvBatch *self,
+            guint    index,
+            guint    row)
+{
+  Entry *entry = get_entry (self, index);
+
+  if (entry->n_rows == 0 && (int) index != self->empty_entry)
+    {
+      self->progress.unique++;
+      self->progress.counts[rv_result_get_verdict (entry->result)]++;
+      if (entry->counted == COUNTED_TO_LOOK_UP)
+        self->progress.to_look_up++;
+      else if (entry->counted == COUNTED_CACHE_HIT)
+        self->progress.cache_hits++;
+    }
+  entry_add_row (entry, row);
+}
+
+/* Takes @row off entry @index. An entry left without rows counts nowhere: the progress
+ * is then what a batch built with the rows' values now would show.
+ */
+static void
+detach_row (RvBatch *self,
+            guint    index,
+            guint    row)
+{
+  Entry *entry = get_entry (self, index);
+
+  entry_remove_row (entry, row);
+  if (entry->n_rows == 0 && (int) index != self->empty_entry)
+    {
+      self->progress.unique--;
+      self->progress.counts[rv_result_get_verdict (entry->result)]--;
+      if (entry->counted == COUNTED_TO_LOOK_UP)
+        self->progress.to_look_up--;
+      else if (entry->counted == COUNTED_CACHE_HIT)
+        self->progress.cache_hits--;
+    }
+}
+
 /* The one place an entry's result changes: counts follow, and "entry-changed" says so. */
 static void
 replace_result (RvBatch  *self,
@@ -611,7 +773,7 @@ replace_result (RvBatch  *self,
 {
   Entry *entry = get_entry (self, index);
 
-  if ((int) index != self->empty_entry)
+  if (entry_is_counted (self, index))
     {
       self->progress.counts[rv_result_get_verdict (entry->result)]--;
       self->progress.counts[rv_result_get_verdict (result)]++;
@@ -1177,6 +1339,8 @@ take_cache_hit (Run      *run,
       rv_record_set_source (hit, RV_SOURCE_CACHE);
     }
 
+  for (guint i = 0; i < lookup_n_entries (lookup); i++)
+    get_entry (self, lookup_get_entry (lookup, i))->counted = COUNTED_CACHE_HIT;
   self->progress.cache_hits += lookup_n_entries (lookup);
   report_answer (run, lookup, hit);
 }
@@ -1185,7 +1349,11 @@ static void
 take_miss (Run    *run,
            Lookup *lookup)
 {
-  run->batch->progress.to_look_up += lookup_n_entries (lookup);
+  RvBatch *self = run->batch;
+
+  for (guint i = 0; i < lookup_n_entries (lookup); i++)
+    get_entry (self, lookup_get_entry (lookup, i))->counted = COUNTED_TO_LOOK_UP;
+  self->progress.to_look_up += lookup_n_entries (lookup);
   route (run, lookup);
 }
 
@@ -1390,9 +1558,9 @@ maybe_finish (Run *run)
   finish (run);
 }
 
-/* One lookup per distinct RUC among the entries that are not final. Entries are
- * distinct values, so two RUC entries never share a RUC: only a DNI can share one, with
- * the entry of its RUC 10, found through the batch's index of values.
+/* One lookup per distinct RUC among the entries that are not final and that a row
+ * holds. Entries are distinct values, so two RUC entries never share a RUC: only a DNI
+ * can share one, with the entry of its RUC 10, found through the batch's index of values.
  */
 static void
 build_lookups (Run *run)
@@ -1412,8 +1580,12 @@ build_lookups (Run *run)
         Lookup *lookup;
 
         if (pass == 0)
-          entry_lookup[e] = G_MAXUINT;
-        if ((int) e == self->empty_entry || rv_result_is_final (entry->result) || ruc == NULL ||
+          {
+            /* The run's counts start from zero, and so does what each entry is in them. */
+            entry_lookup[e] = G_MAXUINT;
+            entry->counted = COUNTED_NONE;
+          }
+        if (!entry_is_counted (self, e) || rv_result_is_final (entry->result) || ruc == NULL ||
             (pass == 0) != (kind == RV_ID_KIND_RUC))
           continue;
 
@@ -1924,8 +2096,9 @@ rv_batch_class_init (RvBatchClass *klass)
    * @entry: the entry whose result was replaced
    *
    * An entry has a new result (rv_batch_get_entry_result()): an answer, which is in
-   * the store already, or a reason why it stays pending. Every row of the entry
-   * (rv_batch_get_entry_rows()) shares it.
+   * the store already, or a reason why it stays pending; or its rows changed, a row
+   * having been given another value (rv_batch_set_row_value()). Every row of the entry
+   * (rv_batch_get_entry_rows()) shares its result.
    */
   signals[ENTRY_CHANGED] =
     g_signal_new ("entry-changed",
@@ -2184,79 +2357,90 @@ rv_batch_add_rows (RvBatch            *self,
 
   for (guint i = 0; i < n_values; i++)
     {
-      const char *raw = values[i];
       guint row = self->row_entries->len;
-      RvRucParse parse;
-      int index;
+      int index = -1;
 
-      if (raw == NULL)
+      if (values[i] != NULL)
         {
-          index = -1;
-          g_array_append_val (self->row_entries, index);
-          continue;
+          index = (int) ensure_entry (self, values[i]);
+          attach_row (self, index, row);
         }
-
-      rv_ruc_parse (raw, &parse);
-
-      if (parse.reason == RV_RUC_REASON_EMPTY)
-        {
-          if (self->empty_entry < 0)
-            {
-              Entry entry = { rv_result_new (&parse, raw), };
-
-              self->empty_entry = self->entries->len;
-              g_array_append_val (self->entries, entry);
-            }
-          index = self->empty_entry;
-        }
-      else
-        {
-          /* The key is what the result's value will be, with its kind in front. */
-          char digits_key[2 + sizeof parse.value];
-          g_autofree char *text_key = NULL;
-          const char *key;
-          gpointer found;
-
-          if (parse.kind != RV_ID_KIND_NONE ||
-              (parse.value[0] != 0 && parse.reason != RV_RUC_REASON_NOT_A_NUMBER))
-            {
-              digits_key[0] = '0' + parse.kind;
-              memcpy (digits_key + 1, parse.value, sizeof parse.value);
-              key = digits_key;
-            }
-          else
-            {
-              g_autofree char *text = g_strstrip (g_strdup (raw));
-
-              key = text_key = g_strconcat ("T", text, NULL);
-            }
-
-          if (g_hash_table_lookup_extended (self->index, key, NULL, &found))
-            {
-              index = GPOINTER_TO_INT (found) - 1;
-            }
-          else
-            {
-              Entry entry = { rv_result_new (&parse, raw), };
-
-              index = self->entries->len;
-              g_array_append_val (self->entries, entry);
-              g_hash_table_insert (self->index,
-                                   text_key != NULL ? g_steal_pointer (&text_key)
-                                                    : g_strdup (key),
-                                   GINT_TO_POINTER (index + 1));
-              self->progress.unique++;
-              self->progress.counts[rv_result_get_verdict (entry.result)]++;
-            }
-        }
-
-      entry_add_row (get_entry (self, index), row);
       g_array_append_val (self->row_entries, index);
     }
 
   self->progress.rows += n_values;
   self->progress.done = self->progress.unique - self->progress.counts[RV_VERDICT_PENDING];
   return n_values;
+}
+
+/**
+ * rv_batch_set_row_value:
+ * @self: a #RvBatch
+ * @row: a row
+ * @value: the row's new value, such as a suggested RUC the user accepted
+ * @error: return location for a #GError
+ *
+ * Gives @row a new value, also a row added without one. The value is checked offline
+ * as rv_batch_add_rows() checks them, and the row moves to the entry of its normalised
+ * value: the entry of the rows that hold that value already, with its result, or a new
+ * entry at the end. The other rows of the old value stay where they are.
+ *
+ * An entry left without rows keeps its number but counts nowhere: not in the progress
+ * (which is then what a batch built with the rows' values now would show) nor in
+ * rv_batch_count_cached_async(), and no run looks it up. The next run answers the new
+ * entry like any other that is not final.
+ *
+ * When the row moves, #RvBatch::entry-changed is emitted for its new entry, then for its
+ * old one if rows are left there, and #RvBatch::progress once.
+ *
+ * Not while a run is going on (also paused, or %RV_BATCH_STATE_UNAVAILABLE).
+ *
+ * Returns: %TRUE, or %FALSE with %G_IO_ERROR_BUSY while a run is going on
+ */
+gboolean
+rv_batch_set_row_value (RvBatch     *self,
+                        guint        row,
+                        const char  *value,
+                        GError     **error)
+{
+  int old_index;
+  guint index;
+
+  g_return_val_if_fail (RV_IS_BATCH (self), FALSE);
+  g_return_val_if_fail (row < self->row_entries->len, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The run's lookups point at entries, and its counts at what they are. */
+  if (self->run != NULL)
+    {
+      /* Translators: said when a value of the sheet (such as a suggested RUC the user
+       * accepted) is to be changed while its RUCs are being looked up. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("A value cannot be changed while the run is going on; wait "
+                             "for it to end or cancel it."));
+      return FALSE;
+    }
+
+  old_index = g_array_index (self->row_entries, int, row);
+  index = ensure_entry (self, value);
+  if ((int) index == old_index)
+    return TRUE;
+
+  if (old_index >= 0)
+    detach_row (self, old_index, row);
+  attach_row (self, index, row);
+  g_array_index (self->row_entries, int, row) = index;
+  self->progress.done = self->progress.unique - self->progress.counts[RV_VERDICT_PENDING];
+
+  g_signal_emit (self, signals[ENTRY_CHANGED], 0, index);
+  if (old_index >= 0 && get_entry (self, old_index)->n_rows > 0)
+    g_signal_emit (self, signals[ENTRY_CHANGED], 0, (guint) old_index);
+
+  /* Now rather than on the timer: the counters follow the row at once. */
+  clear_source (&self->progress_source);
+  g_signal_emit (self, signals[PROGRESS], 0);
+  return TRUE;
 }
 
 /**
@@ -2277,7 +2461,8 @@ rv_batch_get_n_rows (RvBatch *self)
  * rv_batch_get_n_entries:
  * @self: a #RvBatch
  *
- * Returns: the number of entries: distinct values, the empty one included
+ * Returns: the number of entries: distinct values, the empty one included, and those
+ *   rv_batch_set_row_value() left without rows
  */
 guint
 rv_batch_get_n_entries (RvBatch *self)
@@ -2349,8 +2534,8 @@ rv_batch_get_entry_result (RvBatch *self,
  * @entry: an entry
  * @n_rows: (out): how many rows hold the entry's value
  *
- * Returns: (array length=n_rows) (transfer none): the rows, in order; valid until rows
- *   are added
+ * Returns: (array length=n_rows) (transfer none): the rows, in order, none for an entry
+ *   left without rows; valid until rows are added or a row's value changes
  */
 const guint *
 rv_batch_get_entry_rows (RvBatch *self,
@@ -2618,7 +2803,7 @@ rv_batch_count_cached_async (RvBatch             *self,
       const char *ruc = rv_result_get_ruc (entry->result);
       gpointer slot;
 
-      if ((int) i == self->empty_entry || rv_result_is_final (entry->result) ||
+      if (!entry_is_counted (self, i) || rv_result_is_final (entry->result) ||
           ruc == NULL || ruc[0] == 0)
         continue;
 

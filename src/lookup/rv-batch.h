@@ -111,6 +111,10 @@ void                   rv_batch_set_breaker_threshold (RvBatch              *sel
 guint                  rv_batch_add_rows              (RvBatch              *self,
                                                        const char * const   *values,
                                                        guint                 n_values);
+gboolean               rv_batch_set_row_value         (RvBatch              *self,
+                                                       guint                 row,
+                                                       const char           *value,
+                                                       GError              **error);
 guint                  rv_batch_get_n_rows            (RvBatch              *self);
 guint                  rv_batch_get_n_entries         (RvBatch              *self);
 int                    rv_batch_get_row_entry         (RvBatch              *self,
