@@ -262,6 +262,51 @@ test_open_run_export (Fixture       *fixture,
   g_assert_cmpuint (mock_requests (fixture), ==, requests);
 }
 
+/* A wrong check digit's suggestion, accepted for its row: that row is checked with the
+ * suggested RUC; the other rows and the file stay as they were. */
+static void
+test_apply_suggestion (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  RvRowList *rows;
+  RvResultsView *view;
+  RvRow *row = NULL;
+  guint requests;
+
+  open_fixture (fixture, "suppliers.xlsx");
+  activate (fixture, "win.start", NULL);
+  RV_TEST_WAIT_FOR (rv_session_get_state (fixture->session) == RV_SESSION_STATE_DONE);
+  requests = mock_requests (fixture);
+
+  rows = rv_session_get_rows (fixture->session);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (rows)); i++)
+    {
+      g_autoptr(RvRow) r = g_list_model_get_item (G_LIST_MODEL (rows), i);
+
+      if (g_strcmp0 (rv_row_get_value (r), "20131312956") == 0)
+        row = r;
+    }
+  g_assert_nonnull (row);
+  g_assert_cmpint (rv_row_get_verdict (row), ==, RV_VERDICT_INVALID);
+  g_assert_cmpuint (rv_batch_get_progress (rv_session_get_batch (fixture->session))->counts[RV_VERDICT_INVALID],
+                    ==, 1);
+  g_assert_cmpstr (rv_row_get_suggestion (row), ==, "20131312955");
+
+  /* What the details pane's button does once the user confirmed. */
+  view = RV_RESULTS_VIEW (rv_test_find_widget (GTK_WIDGET (fixture->window), RV_TYPE_RESULTS_VIEW,
+                                               NULL));
+  g_signal_emit_by_name (view, "apply-suggestion", row, "20131312955");
+  RV_TEST_WAIT_FOR (rv_session_get_state (fixture->session) == RV_SESSION_STATE_DONE &&
+                    rv_row_get_verdict (row) == RV_VERDICT_VALID);
+  g_assert_cmpstr (rv_row_get_ruc (row), ==, "20131312955");
+  g_assert_cmpstr (rv_row_get_value (row), ==, "20131312956");
+  /* 20131312955 was answered for other rows: nothing new is asked. */
+  g_assert_cmpuint (mock_requests (fixture), ==, requests);
+  /* It was the only malformed value (an empty cell is not counted). */
+  g_assert_cmpuint (rv_batch_get_progress (rv_session_get_batch (fixture->session))->counts[RV_VERDICT_INVALID],
+                    ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -281,6 +326,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/window-run/open-run-export", test_open_run_export);
+  ADD ("/window-run/apply-suggestion", test_apply_suggestion);
 #undef ADD
 
   return g_test_run ();

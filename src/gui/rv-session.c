@@ -103,9 +103,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* TEMP-STUB */
-static gboolean rv_batch_set_row_value (RvBatch *b, guint r, const char *v, GError **e) { g_set_error_literal (e, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "x"); return FALSE; }
-
 static void
 set_state (RvSession      *self,
            RvSessionState  state)
