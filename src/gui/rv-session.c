@@ -147,9 +147,15 @@ clear_batch (RvSession *self)
     }
 }
 
+static void finish_run_record (RvSession   *self,
+                               RvRunStatus  status);
+
 static void
 clear_file (RvSession *self)
 {
+  /* A run closed with its file (or its window) is recorded as cancelled. */
+  if (self->batch != NULL && self->run_id >= 0)
+    finish_run_record (self, RV_RUN_CANCELLED);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->run_cancellable != NULL)
