@@ -310,7 +310,6 @@ update_cell (GtkLabel *label,
       return;
     case COLUMN_NAME:
       gtk_label_set_text (label, rv_row_get_name (row));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), rv_row_get_name (row));
       return;
     case COLUMN_STATE:
       gtk_label_set_text (label, rv_row_get_state (row));
@@ -320,7 +319,6 @@ update_cell (GtkLabel *label,
       return;
     case COLUMN_REASON:
       text = dup_result_text (row, RV_RESULT_COLUMN_REASON);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
       break;
     case COLUMN_SOURCE:
       text = dup_result_text (row, RV_RESULT_COLUMN_SOURCE);
@@ -434,6 +432,27 @@ on_cell_row_notify_cb (RvRow      *row,
   update_cell (label, row);
 }
 
+/* The name and the reason cells show their whole text as a tooltip, asked for only when
+ * the pointer rests on one: gtk_widget_set_tooltip_text() on every bind and every answer
+ * would ask the display server where the pointer is each time (a round trip), which
+ * stalled the window while a run answered and while the table scrolled.
+ */
+static gboolean
+on_cell_query_tooltip_cb (GtkLabel   *label,
+                          int         x,
+                          int         y,
+                          gboolean    keyboard_mode,
+                          GtkTooltip *tooltip,
+                          gpointer    user_data)
+{
+  const char *text = gtk_label_get_text (label);
+
+  if (text[0] == 0)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 on_setup_cell_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
@@ -456,6 +475,11 @@ on_setup_cell_cb (GtkSignalListItemFactory *factory,
     }
   if (column == COLUMN_ROW)
     gtk_widget_add_css_class (label, "numeric");
+  if (column == COLUMN_NAME || column == COLUMN_REASON)
+    {
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (on_cell_query_tooltip_cb), NULL);
+    }
   gtk_list_item_set_child (list_item, label);
 }
 
