@@ -265,6 +265,38 @@ search_within (const char *narrow,
          (wide_digits != NULL && strstr (narrow_digits, wide_digits) != NULL);
 }
 
+/* Applies the verdict filter and the search after a change. When they let every row
+ * through, the filter model holds no filter: it then hands its rows on one for one,
+ * where with a filter (even one that matches everything) every row fetched is looked up
+ * in its set of matches, which made sorting 100,000 rows several times slower.
+ */
+static void
+apply_filter (RvResultsView   *self,
+              GtkFilterChange  change)
+{
+  GtkFilter *filter = NULL;
+
+  if (self->verdict_filter != RV_VERDICT_FILTER_ALL || self->search_folded != NULL)
+    filter = GTK_FILTER (self->filter);
+
+  if (gtk_filter_list_model_get_filter (self->filter_model) != filter)
+    gtk_filter_list_model_set_filter (self->filter_model, filter);
+  else if (filter != NULL)
+    gtk_filter_changed (filter, change);
+}
+
+static int
+compare_index (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  guint index_a = rv_row_get_index ((RvRow *) a);
+  guint index_b = rv_row_get_index ((RvRow *) b);
+
+  return index_a < index_b ? GTK_ORDERING_SMALLER
+       : index_a > index_b ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
 static int
 compare_verdict (gconstpointer a,
                  gconstpointer b,
@@ -686,10 +718,12 @@ string_sorter (const char *property)
 static void
 setup_columns (RvResultsView *self)
 {
+  /* The rows' own order, compared directly: a property expression would be evaluated for
+   * every row each time the table is sorted, and it is sorted by row whenever a file opens.
+   */
   /* Translators: a column header: the row's number in the sheet. */
   add_column (self, COLUMN_ROW, _("Row"),
-              GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (RV_TYPE_ROW, NULL,
-                                                                               "number"))));
+              GTK_SORTER (gtk_custom_sorter_new (compare_index, NULL, NULL)));
   /* Translators: a column header: the cell's text as the sheet holds it. */
   add_column (self, COLUMN_VALUE, _("Value"), string_sorter ("value"));
   add_column (self, COLUMN_RUC, rv_result_column_get_title (RV_RESULT_COLUMN_RUC),
@@ -925,7 +959,8 @@ rv_results_view_init (RvResultsView *self)
    */
   self->search = g_strdup ("");
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->filter)));
+  /* No filter until one hides something: see apply_filter(). */
+  self->filter_model = gtk_filter_list_model_new (NULL, NULL);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
@@ -1021,7 +1056,7 @@ rv_results_view_set_verdict_filter (RvResultsView   *self,
   else if (verdict_filter_within (self->verdict_filter, filter))
     change = GTK_FILTER_CHANGE_LESS_STRICT;
   self->verdict_filter = filter;
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  apply_filter (self, change);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERDICT_FILTER]);
 }
 
@@ -1077,7 +1112,7 @@ rv_results_view_set_search (RvResultsView *self,
     change = GTK_FILTER_CHANGE_MORE_STRICT;
   else if (search_within (old_folded, old_digits, self->search_folded, self->search_digits))
     change = GTK_FILTER_CHANGE_LESS_STRICT;
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  apply_filter (self, change);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH]);
 }
 
@@ -1094,7 +1129,7 @@ rv_results_view_refilter (RvResultsView *self)
 {
   g_return_if_fail (RV_IS_RESULTS_VIEW (self));
 
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  apply_filter (self, GTK_FILTER_CHANGE_DIFFERENT);
   gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT);
 }
 
