@@ -24,16 +24,18 @@
  * longest main-loop stall and the longest interval between two frames of the window.
  * Goal: no stall over 50 ms. Measured, for each file of 10,000 rows (RUC, name, amount):
  *
- *   - opening it through win.open-file until the preview shows with the pre-flight count;
+ *   - opening it through win.open-file until the preview, with the pre-flight count, is
+ *     drawn;
  *   - the run (win.start until the window says it is done), with nobody touching the
  *     window;
  *   - the same run on other RUCs while a "user" scrolls the table a page every 100 ms
  *     and sorts it by another column every second.
  *
  * Then, in a process forked for it alone (so that the figure is its own), the window with
- * a file of 100,000 rows × 10 columns (50,000 distinct RUCs): how long it takes to open,
- * and the peak RSS (VmHWM) once the preview is shown; then a run of it against the mock
- * at concurrency 50, cut short (and said so) after --big-run-limit seconds.
+ * a file of 100,000 rows × 10 columns (50,000 distinct RUCs): how long it takes to open
+ * (and the longest stall meanwhile), the peak RSS (VmHWM) once the preview is shown; then
+ * a run of it against the mock at concurrency 50, cut short (and said so) after
+ * --big-run-limit seconds.
  *
  * The mock answers from a thread and main context of its own, so that its work is not
  * counted as the window's. Every run must answer every RUC: a run that leaves one pending,
@@ -137,6 +139,7 @@ typedef struct
   guint    unique;
   double   open_seconds;
   gint64   open_max_stall_us;
+  gint64   open_max_frame_us;
   double   baseline_kib;      /* VmHWM with the window shown, before the file */
   double   preview_kib;       /* VmHWM once the preview is shown and counted */
   double   preview_rss_kib;   /* VmRSS then */
@@ -149,7 +152,38 @@ typedef struct
   double   run_kib;           /* VmHWM after the run */
 } Big;
 
+/* GTK 4.8 warns "GtkColumnListView failed to scroll to given position" when the scrolled
+ * position lands past what its estimate of the rows' height covers, which the user's page
+ * jumps in the middle of sorts can do: counted and reported once, not printed each time.
+ */
+static guint n_refused_scrolls;
+
 /* Helpers */
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+        domain = fields[i].value;
+      else if (g_str_equal (fields[i].key, "MESSAGE"))
+        message = fields[i].value;
+    }
+  if (g_strcmp0 (domain, "Gtk") == 0 && message != NULL &&
+      strstr (message, "failed to scroll to given position") != NULL)
+    {
+      n_refused_scrolls++;
+      return G_LOG_WRITER_HANDLED;
+    }
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
 
 static double
 proc_status_kib (const char *key)
@@ -428,7 +462,7 @@ preview_ready (Bench *bench)
          rv_session_get_preflight (bench->session)->counted;
 }
 
-/* Opens @path as the file chooser would, and waits for the counted preview. */
+/* Opens @path as the file chooser would, and waits for the counted preview to be drawn. */
 static gboolean
 open_file (Bench      *bench,
            const char *path,
@@ -454,6 +488,9 @@ open_file (Bench      *bench,
   start = g_get_monotonic_time ();
   activate (bench, "win.open-file", g_variant_new_string (uri));
   ok = WAIT_UNTIL (preview_ready (bench), OPEN_LIMIT_S);
+  /* Until the preview is on screen: the first frames with the table are part of it. */
+  if (ok)
+    rv_test_wait_frames (GTK_WIDGET (bench->window), 2);
   stretch_end (stretch, meter, &counter, start);
   return ok;
 }
@@ -467,6 +504,7 @@ typedef struct
   guint          sort_id;
   guint          n_scrolls;
   guint          n_sorts;
+  guint          refused_before;
 } User;
 
 static gboolean
@@ -514,6 +552,7 @@ user_start (User     *user,
       (user->column_view = GTK_COLUMN_VIEW (rv_test_find_widget (view, GTK_TYPE_COLUMN_VIEW,
                                                                  NULL))) == NULL)
     g_error ("The window has no results table");
+  user->refused_before = n_refused_scrolls;
   user->scroll_id = g_timeout_add (SCROLL_INTERVAL_MS, user_scroll_cb, user);
   user->sort_id = g_timeout_add (SORT_INTERVAL_MS, user_sort_cb, user);
 }
@@ -600,8 +639,9 @@ run_file (Bench    *bench,
                           "%.0f answers a second", p->unique, after.requests - before.requests,
                           after.max_in_flight, stretch->seconds > 0 ? p->done / stretch->seconds : 0.0);
   if (with_user)
-    g_string_append_printf (report, "; the user scrolled %u times and sorted %u times",
-                            user.n_scrolls, user.n_sorts);
+    g_string_append_printf (report, "; the user scrolled %u times (GTK refused %u of the "
+                            "positions) and sorted %u times", user.n_scrolls,
+                            n_refused_scrolls - user.refused_before, user.n_sorts);
 
   if (p->counts[RV_VERDICT_PENDING] != 0 || p->done != p->unique ||
       p->requests != to_look_up || after.requests - before.requests != to_look_up)
@@ -626,7 +666,8 @@ static gboolean
 measure_runs (Bench *bench)
 {
   gboolean ok = TRUE;
-  gint64 worst = 0;
+  gint64 worst_open = 0;
+  gint64 worst_run = 0;
 
   for (int k = 0; k < opt.runs * 2 && ok; k++)
     {
@@ -646,7 +687,7 @@ measure_runs (Bench *bench)
           g_print ("BROKEN: the preview of %s never came\n", name);
           return FALSE;
         }
-      print_stretch ("  open (loading + preview)", &open);
+      print_stretch ("  open (until the preview is drawn)", &open);
 
       ok = run_file (bench, with_user, &run, report);
       label = g_strdup_printf ("  run%s", with_user ? " (user scrolling/sorting)" : "");
@@ -654,11 +695,14 @@ measure_runs (Bench *bench)
       g_print ("  run: %s\n", report->str);
       g_print ("  goal: no stall over 50 ms: open %s, run %s\n",
                goal_text (open.max_stall_us), goal_text (run.max_stall_us));
-      worst = MAX (worst, MAX (open.max_stall_us, run.max_stall_us));
+      worst_open = MAX (worst_open, open.max_stall_us);
+      worst_run = MAX (worst_run, run.max_stall_us);
     }
 
   if (ok)
-    g_print ("\ngoal: no stall over 50 ms: %s (longest %.1f ms)\n", goal_text (worst), MS (worst));
+    g_print ("\ngoal: no stall over 50 ms during a run: %s (longest %.1f ms); "
+             "while opening: %s (longest %.1f ms)\n", goal_text (worst_run), MS (worst_run),
+             goal_text (worst_open), MS (worst_open));
   return ok;
 }
 
@@ -688,6 +732,7 @@ measure_big (gpointer data,
   big->ok = TRUE;
   big->open_seconds = open.seconds;
   big->open_max_stall_us = open.max_stall_us;
+  big->open_max_frame_us = open.max_frame_us;
   big->preview_kib = proc_status_kib ("VmHWM:");
   big->preview_rss_kib = proc_status_kib ("VmRSS:");
   big->rows = rv_session_get_preflight (bench.session)->rows;
@@ -738,9 +783,10 @@ report_big (const char *dir)
       return FALSE;
     }
 
-  g_print ("  open (loading + preview, %u rows, %u distinct RUCs): %.2f s, "
-           "longest main-loop stall %.1f ms\n",
-           big.rows, big.unique, big.open_seconds, MS (big.open_max_stall_us));
+  g_print ("  open (until the preview is drawn; %u rows, %u distinct RUCs): %.2f s | "
+           "longest main-loop stall %.1f ms | longest frame interval %.1f ms\n",
+           big.rows, big.unique, big.open_seconds, MS (big.open_max_stall_us),
+           MS (big.open_max_frame_us));
   g_print ("  peak RSS with the file loaded: %.1f MiB (VmHWM; VmRSS %.1f MiB; "
            "%.1f MiB with the window alone)\n",
            MIB (big.preview_kib), MIB (big.preview_rss_kib), MIB (big.baseline_kib));
@@ -786,6 +832,7 @@ main (int   argc,
     { NULL }
   };
 
+  g_log_set_writer_func (log_writer, NULL, NULL);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   g_setenv ("LANGUAGE", "en", TRUE);
   setlocale (LC_ALL, "");
