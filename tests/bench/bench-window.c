@@ -404,12 +404,13 @@ bench_set_up (Bench *bench,
 {
   g_autofree char *db = NULL;
 
-  server_start (&bench->server);
-
+  /* The environment first: setenv() is not safe once other threads run. */
   bench->dir = rv_test_make_dir ("bench-window");
   db = g_build_filename (bench->dir, "cache.sqlite3", NULL);
   g_setenv ("RUC_VALIDATOR_DB", db, TRUE);
   g_setenv ("RUC_VALIDATOR_TOKEN", GOOD_TOKEN, TRUE);
+
+  server_start (&bench->server);
 
   bench->settings = g_settings_new ("io.github.rucvalidator.RucValidator");
   g_settings_reset (bench->settings, "provider");
