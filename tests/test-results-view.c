@@ -38,8 +38,9 @@
 
 #define SUNAT_NAME "SUPERINTENDENCIA NACIONAL DE ADUANAS Y DE ADMINISTRACION TRIBUTARIA"
 
-/* The first widget of @type below @root whose label (a GtkLabel's text, a GtkButton's
- * label) is @text, or any when @text is NULL; with @css_class, only one that has it.
+/* The first widget of @type below @root whose label (a GtkLabel's or a table cell's
+ * GtkInscription's text, a GtkButton's label) is @text, or any when @text is NULL; with
+ * @css_class, only one that has it.
  */
 static GtkWidget *
 find_widget (GtkWidget  *root,
@@ -55,6 +56,8 @@ find_widget (GtkWidget  *root,
 
       if (GTK_IS_LABEL (root))
         label = gtk_label_get_text (GTK_LABEL (root));
+      else if (GTK_IS_INSCRIPTION (root))
+        label = gtk_inscription_get_text (GTK_INSCRIPTION (root));
       else if (GTK_IS_BUTTON (root))
         label = gtk_button_get_label (GTK_BUTTON (root));
       if (text == NULL || g_strcmp0 (label, text) == 0)
@@ -364,7 +367,8 @@ test_columns (Fixture       *fixture,
                                  "verdict-invalid"));
   g_assert_nonnull (find_widget (GTK_WIDGET (column_view), GTK_TYPE_LABEL, "Pending",
                                  "verdict-pending"));
-  g_assert_nonnull (find_widget (GTK_WIDGET (column_view), GTK_TYPE_LABEL, SUNAT_NAME, NULL));
+  g_assert_nonnull (find_widget (GTK_WIDGET (column_view), GTK_TYPE_INSCRIPTION, SUNAT_NAME,
+                                 NULL));
 }
 
 static void
@@ -574,7 +578,7 @@ test_cells_follow (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (label, "verdict-valid"));
   g_assert_false (gtk_widget_has_css_class (label, "verdict-pending"));
   g_assert_null (find_widget (column_view, GTK_TYPE_LABEL, "Pending", "verdict-pending"));
-  g_assert_nonnull (find_widget (column_view, GTK_TYPE_LABEL, "NUEVA EMPRESA S.A.", NULL));
+  g_assert_nonnull (find_widget (column_view, GTK_TYPE_INSCRIPTION, "NUEVA EMPRESA S.A.", NULL));
 
   /* The filter does not watch the rows: a refilter applies it again. */
   rv_results_view_set_verdict_filter (fixture->view, RV_VERDICT_FILTER_VALID);
