@@ -615,30 +615,58 @@ update_title (RvWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-/* The sheet and column choices of the preview, from the session. */
-static void
-update_choices (RvWindow *self)
+/* Whether the chosen sheet offers a choice of column: a combo row of one item cannot be
+ * opened, so "choose" would ask for the impossible. */
+static gboolean
+has_column_choice (RvWindow *self)
 {
-  RvWorkbook *workbook = rv_session_get_workbook (self->session);
   RvColumnGuess *guess = rv_session_get_guess (self->session);
-  g_autoptr(GtkStringList) sheets = NULL;
+
+  return guess != NULL && rv_sheet_get_n_columns (rv_column_guess_get_sheet (guess)) > 1;
+}
+
+/* What the detection thinks of the chosen column. */
+static void
+update_column_subtitle (RvWindow *self)
+{
+  RvColumnGuess *guess = rv_session_get_guess (self->session);
+  RvWorkbook *workbook = rv_session_get_workbook (self->session);
+  int column = rv_session_get_column (self->session);
+
+  if (guess == NULL)
+    return;
+
+  if (column < 0 && has_column_choice (self))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("No column looks like RUC numbers: choose the one that holds them"));
+  else if (column < 0 && rv_workbook_get_n_sheets (workbook) > 1)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("This sheet has no RUC numbers: choose another sheet"));
+  else if (column < 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("This sheet has no RUC numbers"));
+  else if (rv_column_guess_is_ambiguous (guess))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("Several columns could hold the RUC numbers: check that this is the right one"));
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row), NULL);
+}
+
+/* The column choices of the preview: the chosen sheet's columns, the chosen one, and what
+ * the detection thinks of it. */
+static void
+update_column_choices (RvWindow *self)
+{
+  RvColumnGuess *guess = rv_session_get_guess (self->session);
   g_autoptr(GtkStringList) columns = NULL;
   int column = rv_session_get_column (self->session);
   RvSheet *sheet;
-  guint n_sheets, n_columns;
+  guint n_columns;
 
-  if (workbook == NULL || guess == NULL)
+  if (guess == NULL)
     return;
 
   self->updating_choices = TRUE;
-
-  n_sheets = rv_workbook_get_n_sheets (workbook);
-  sheets = gtk_string_list_new (NULL);
-  for (guint i = 0; i < n_sheets; i++)
-    gtk_string_list_append (sheets, rv_sheet_get_name (rv_workbook_get_sheet (workbook, i)));
-  adw_combo_row_set_model (self->sheet_row, G_LIST_MODEL (sheets));
-  adw_combo_row_set_selected (self->sheet_row, rv_session_get_sheet (self->session));
-  gtk_widget_set_visible (GTK_WIDGET (self->sheet_row), n_sheets > 1);
 
   sheet = rv_column_guess_get_sheet (guess);
   n_columns = rv_sheet_get_n_columns (sheet);
@@ -654,16 +682,35 @@ update_choices (RvWindow *self)
                               column >= 0 ? (guint) column : GTK_INVALID_LIST_POSITION);
   gtk_widget_set_sensitive (GTK_WIDGET (self->column_row), n_columns > 0);
 
-  if (column < 0)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
-                                 _("No column looks like RUC numbers: choose the one that holds them"));
-  else if (rv_column_guess_is_ambiguous (guess))
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
-                                 _("Several columns could hold the RUC numbers: check that this is the right one"));
-  else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row), NULL);
+  self->updating_choices = FALSE;
+
+  update_column_subtitle (self);
+}
+
+/* The sheet and column choices of the preview of a file just read. */
+static void
+update_choices (RvWindow *self)
+{
+  RvWorkbook *workbook = rv_session_get_workbook (self->session);
+  g_autoptr(GtkStringList) sheets = NULL;
+  guint n_sheets;
+
+  if (workbook == NULL || rv_session_get_guess (self->session) == NULL)
+    return;
+
+  self->updating_choices = TRUE;
+
+  n_sheets = rv_workbook_get_n_sheets (workbook);
+  sheets = gtk_string_list_new (NULL);
+  for (guint i = 0; i < n_sheets; i++)
+    gtk_string_list_append (sheets, rv_sheet_get_name (rv_workbook_get_sheet (workbook, i)));
+  adw_combo_row_set_model (self->sheet_row, G_LIST_MODEL (sheets));
+  adw_combo_row_set_selected (self->sheet_row, rv_session_get_sheet (self->session));
+  gtk_widget_set_visible (GTK_WIDGET (self->sheet_row), n_sheets > 1);
 
   self->updating_choices = FALSE;
+
+  update_column_choices (self);
 }
 
 static void
@@ -674,7 +721,10 @@ update_preflight (RvWindow *self)
 
   if (rv_session_get_column (self->session) < 0)
     {
-      gtk_label_set_text (self->preflight_label, _("Choose the RUC column to see what a check would take."));
+      gtk_label_set_text (self->preflight_label,
+                          has_column_choice (self)
+                            ? _("Choose the RUC column to see what a check would take.")
+                            : _("Nothing to check in this sheet."));
       return;
     }
 
@@ -978,6 +1028,9 @@ on_sheet_selected_cb (RvWindow *self)
       rv_session_get_state (self->session) != RV_SESSION_STATE_PREVIEW)
     return;
   rv_session_set_sheet (self->session, selected);
+  /* The session stays in the preview: the other sheet's columns are shown from here. */
+  update_column_choices (self);
+  update_title (self);
 }
 
 static void
@@ -989,6 +1042,8 @@ on_column_selected_cb (RvWindow *self)
       rv_session_get_state (self->session) != RV_SESSION_STATE_PREVIEW)
     return;
   rv_session_set_column (self->session, selected);
+  update_column_subtitle (self);
+  update_title (self);
 }
 
 static void
