@@ -38,6 +38,12 @@
 /* Recent spreadsheets shown on the start page. */
 #define MAX_RECENT 5
 
+/* While a run answers, the table's filter and sort are applied again at most this often,
+ * and less often when it takes longer (REFILTER_COST_FACTOR times what the last one took):
+ * 100,000 rows take about half a second. */
+#define REFILTER_INTERVAL_MS  250
+#define REFILTER_COST_FACTOR  10
+
 struct _RvWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -56,6 +62,8 @@ struct _RvWindow
   GtkFileChooserNative *chooser;
   GtkLabel             *counter_labels[RV_N_VERDICTS];
   gboolean              updating_choices;
+  guint                 refilter_id;
+  gint64                refilter_cost_us;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -900,6 +908,40 @@ update_progress (RvWindow *self)
   update_actions (self);
 }
 
+/* The rows changed their results under the table's filter and sort, which do not watch
+ * them (see rv_results_view_refilter()). */
+static void
+refilter (RvWindow *self)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  g_clear_handle_id (&self->refilter_id, g_source_remove);
+  rv_results_view_refilter (self->results_view);
+  self->refilter_cost_us = g_get_monotonic_time () - start;
+}
+
+static gboolean
+refilter_timeout_cb (gpointer data)
+{
+  RvWindow *self = data;
+
+  self->refilter_id = 0;
+  refilter (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_refilter (RvWindow *self)
+{
+  gint64 interval_ms;
+
+  if (self->refilter_id != 0)
+    return;
+
+  interval_ms = MAX (REFILTER_INTERVAL_MS, REFILTER_COST_FACTOR * self->refilter_cost_us / 1000);
+  self->refilter_id = g_timeout_add ((guint) interval_ms, refilter_timeout_cb, self);
+}
+
 static void
 update_shown (RvWindow *self)
 {
@@ -954,6 +996,9 @@ update_state (RvWindow *self)
       gtk_stack_set_visible_child_name (self->top_stack, "run");
       gtk_stack_set_visible_child_name (self->stack, "file");
       update_progress (self);
+      /* The run is over: the table shows every row where its verdict puts it. */
+      if (state == RV_SESSION_STATE_DONE)
+        refilter (self);
       break;
 
     default:
@@ -1011,6 +1056,8 @@ static void
 on_batch_progress_cb (RvWindow *self)
 {
   update_progress (self);
+  if (rv_session_get_state (self->session) == RV_SESSION_STATE_RUNNING)
+    queue_refilter (self);
 }
 
 static void
@@ -1487,6 +1534,7 @@ rv_window_dispose (GObject *object)
   g_clear_object (&self->batch_signals);
   g_clear_object (&self->session);
   g_clear_object (&self->pending_open);
+  g_clear_handle_id (&self->refilter_id, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
