@@ -894,10 +894,15 @@ update_progress (RvWindow *self)
   if (state == RV_SESSION_STATE_RUNNING && batch_state == RV_BATCH_STATE_UNAVAILABLE)
     {
       const GError *error = rv_batch_get_last_error (batch);
-      g_autofree char *text =
-        /* Translators: %s is what went wrong ("Could not connect: …"). */
-        g_strdup_printf (_("The provider is not answering (%s). The check is waiting; every answer so far is saved."),
-                         error != NULL ? error->message : _("no answer"));
+      g_autofree char *text = NULL;
+
+      if (error != NULL)
+        /* Translators: %s is what went wrong, a sentence without its full stop
+         * ("APIMIGO failed with a server error (HTTP 500)"). */
+        text = g_strdup_printf (_("The provider is not answering: %s. The check is waiting; every answer so far is saved."),
+                                error->message);
+      else
+        text = g_strdup (_("The provider is not answering. The check is waiting; every answer so far is saved."));
 
       gtk_label_set_text (self->unavailable_label, text);
       gtk_revealer_set_reveal_child (self->unavailable_revealer, TRUE);
