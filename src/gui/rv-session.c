@@ -538,12 +538,15 @@ on_run_done_cb (GObject      *object,
   g_clear_pointer (&self->results, g_ptr_array_unref);
   set_state (self, RV_SESSION_STATE_DONE);
 
+  /* A refused token ends the run with that error (rv_batch_run_finish()): the window offers
+   * the preferences rather than a bare message. */
   last_error = rv_batch_get_last_error (batch);
-  if (error != NULL && !cancelled)
-    fail (self, error->message);
-  else if (last_error != NULL &&
-           g_error_matches (last_error, RV_PROVIDER_ERROR, RV_PROVIDER_ERROR_AUTHENTICATION))
+  if (g_error_matches (error, RV_PROVIDER_ERROR, RV_PROVIDER_ERROR_AUTHENTICATION) ||
+      (last_error != NULL &&
+       g_error_matches (last_error, RV_PROVIDER_ERROR, RV_PROVIDER_ERROR_AUTHENTICATION)))
     g_signal_emit (self, signals[TOKEN_REJECTED], 0);
+  else if (error != NULL && !cancelled)
+    fail (self, error->message);
 
   g_signal_emit (self, signals[RUN_FINISHED], 0);
 }
