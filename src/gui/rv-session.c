@@ -150,11 +150,39 @@ clear_batch (RvSession *self)
     }
 }
 
+/* After the run: the record of it in the database, as --headless keeps one. */
+static void
+finish_run_record (RvSession   *self,
+                   RvRunStatus  status)
+{
+  const RvBatchProgress *p = rv_batch_get_progress (self->batch);
+  g_autoptr(GError) error = NULL;
+  RvRun record = { 0 };
+
+  if (self->run_id < 0)
+    return;
+
+  record.id = self->run_id;
+  record.total = self->n_values;
+  record.unique = p->unique;
+  memcpy (record.counts, p->counts, sizeof record.counts);
+  record.cache_hits = p->cache_hits;
+  record.requests = p->requests;
+  record.status = status;
+  if (!rv_store_finish_run (self->store, &record, &error))
+    g_debug ("Could not record the end of the run: %s", error->message);
+  self->run_id = -1;
+}
+
 static void
 clear_file (RvSession *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  /* A run stopped by another file, Close or the window closing: its end is not heard of
+   * (its batch goes), so its record is closed here. */
+  if (self->batch != NULL)
+    finish_run_record (self, RV_RUN_CANCELLED);
   if (self->run_cancellable != NULL)
     g_cancellable_cancel (self->run_cancellable);
   g_clear_object (&self->run_cancellable);
@@ -489,30 +517,6 @@ on_read_cb (GObject      *object,
   g_task_set_source_tag (task, on_read_cb);
   g_task_set_task_data (task, g_object_ref (self->file), g_object_unref);
   g_task_run_in_thread (task, hash_file_thread);
-}
-
-/* After the run: the record of it in the database, as --headless keeps one. */
-static void
-finish_run_record (RvSession   *self,
-                   RvRunStatus  status)
-{
-  const RvBatchProgress *p = rv_batch_get_progress (self->batch);
-  g_autoptr(GError) error = NULL;
-  RvRun record = { 0 };
-
-  if (self->run_id < 0)
-    return;
-
-  record.id = self->run_id;
-  record.total = self->n_values;
-  record.unique = p->unique;
-  memcpy (record.counts, p->counts, sizeof record.counts);
-  record.cache_hits = p->cache_hits;
-  record.requests = p->requests;
-  record.status = status;
-  if (!rv_store_finish_run (self->store, &record, &error))
-    g_debug ("Could not record the end of the run: %s", error->message);
-  self->run_id = -1;
 }
 
 static void
