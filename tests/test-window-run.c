@@ -85,7 +85,10 @@ fixture_set_up (Fixture       *fixture,
   fixture->settings = g_settings_new ("io.github.rucvalidator.RucValidator");
   g_settings_reset (fixture->settings, "provider");
   g_settings_reset (fixture->settings, "concurrency");
-  g_settings_reset (fixture->settings, "rate");
+  /* 100 requests a second, the most the preferences allow: the provider's polite default
+   * (10 a second) would make each run of tens of RUCs last seconds. The runs that must
+   * last are paced by the mock's latency instead (see SLOW_RUCS). */
+  g_settings_set_uint (fixture->settings, "rate", 6000);
   g_settings_reset (fixture->settings, "timeout");
   g_settings_set_string (fixture->settings, "base-url", url);
 
@@ -106,6 +109,8 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 720);
   gtk_window_present (GTK_WINDOW (fixture->window));
   RV_TEST_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
+  /* Laid out, for the screenshots. */
+  rv_test_wait_frames (GTK_WIDGET (fixture->window), 2);
 }
 
 static void
@@ -359,6 +364,32 @@ shown_text (Fixture *fixture)
   return gtk_label_get_text (GTK_LABEL (label));
 }
 
+static gboolean
+transition_running (GtkWidget *root)
+{
+  if (GTK_IS_STACK (root) && gtk_stack_get_transition_running (GTK_STACK (root)))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (transition_running (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* Saves a screenshot of the window once its pages have stopped moving. */
+static void
+screenshot (Fixture    *fixture,
+            const char *name)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  RV_TEST_WAIT_FOR (!transition_running (window));
+  rv_test_wait_frames (window, 10);
+  rv_test_save_screenshot (window, name);
+}
+
 static AdwMessageDialog *
 find_message_dialog (const char *heading)
 {
@@ -504,6 +535,36 @@ answers_settled (Fixture *fixture)
          progress (fixture)->done == stats.answered && answered_counters (fixture) == stats.answered;
 }
 
+/* Rows with @verdict (or any, for -1) whose normalised RUC is @ruc (or any, for NULL). */
+static guint
+count_rows (Fixture    *fixture,
+            int         verdict,
+            const char *ruc)
+{
+  GListModel *rows = G_LIST_MODEL (rv_session_get_rows (fixture->session));
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(RvRow) row = g_list_model_get_item (rows, i);
+
+      if ((verdict < 0 || rv_row_get_verdict (row) == (RvVerdict) verdict) &&
+          (ruc == NULL || g_strcmp0 (rv_row_get_ruc (row), ruc) == 0))
+        n++;
+    }
+  return n;
+}
+
+/* Whether the mock has no request waiting for its answer. */
+static gboolean
+answers_settled_mock (Fixture *fixture)
+{
+  RvMockStats stats;
+
+  rv_mock_api_get_stats (fixture->mock, &stats);
+  return stats.in_flight == 0;
+}
+
 /* A file whose run lasts (see SLOW_RUCS), opened. */
 static void
 open_slow_file (Fixture    *fixture,
@@ -557,8 +618,7 @@ test_open_run_export (Fixture       *fixture,
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "suppliers.xlsx");
   g_assert_true (action_enabled (fixture, "win.start"));
   g_assert_cmpuint (mock_requests (fixture), ==, 0);
-  rv_test_wait_frames (GTK_WIDGET (fixture->window), 30);
-  rv_test_save_screenshot (GTK_WIDGET (fixture->window), "window-preview.png");
+  screenshot (fixture, "window-preview.png");
 
   /* The run. */
   activate (fixture, "win.start", NULL);
@@ -571,8 +631,7 @@ test_open_run_export (Fixture       *fixture,
   g_assert_true (rv_test_widget_shows_text (GTK_WIDGET (fixture->window), "RUCs checked"));
   g_assert_false (action_enabled (fixture, "win.retry"));
   g_assert_true (action_enabled (fixture, "win.export"));
-  rv_test_wait_frames (GTK_WIDGET (fixture->window), 30);
-  rv_test_save_screenshot (GTK_WIDGET (fixture->window), "window-done.png");
+  screenshot (fixture, "window-done.png");
 
   /* The export, through the action and its dialog. */
   activate (fixture, "win.export", NULL);
@@ -636,8 +695,7 @@ test_sheet_and_column (Fixture       *fixture,
   g_assert_cmpstr (preflight_text (fixture), ==, "Nothing to check in this sheet.");
   g_assert_null (rv_session_get_rows (fixture->session));
   g_assert_false (action_enabled (fixture, "win.start"));
-  rv_test_wait_frames (GTK_WIDGET (fixture->window), 20);
-  rv_test_save_screenshot (GTK_WIDGET (fixture->window), "window-sheet-no-column.png");
+  screenshot (fixture, "window-sheet-no-column.png");
 
   /* The clients: their own column, rows and count. */
   adw_combo_row_set_selected (sheet_row, 2);
@@ -687,8 +745,7 @@ test_sheet_and_column (Fixture       *fixture,
   g_assert_nonnull (strstr (subtitle, "Several columns"));
   g_assert_cmpuint (rv_session_get_preflight (fixture->session)->unique, ==, 6);
   g_assert_true (g_str_has_prefix (preflight_text (fixture), "6 rows · 6 unique RUCs"));
-  rv_test_wait_frames (GTK_WIDGET (fixture->window), 20);
-  rv_test_save_screenshot (GTK_WIDGET (fixture->window), "window-column-ambiguous.png");
+  screenshot (fixture, "window-column-ambiguous.png");
 
   /* The other one, through the combo row: new rows, a new count. */
   rows = rv_session_get_rows (fixture->session);
@@ -769,7 +826,7 @@ test_pause_resume_stop (Fixture       *fixture,
   g_assert_cmpuint (mock_requests (fixture), ==, requests);
   g_assert_cmpuint (progress (fixture)->done, ==, done);
   g_assert_cmpuint (answered_counters (fixture), ==, done);
-  rv_test_save_screenshot (window, "window-paused.png");
+  screenshot (fixture, "window-paused.png");
 
   /* Resume with Ctrl+P's action: the same button pauses again. */
   activate (fixture, "win.toggle-pause", NULL);
@@ -795,8 +852,7 @@ test_pause_resume_stop (Fixture       *fixture,
   title = g_strdup_printf ("Checked %u of %u RUCs: %u are pending", SLOW_RUCS - pending, SLOW_RUCS,
                            pending);
   g_assert_true (window_shows (fixture, title));
-  rv_test_wait_frames (window, 10);
-  rv_test_save_screenshot (window, "window-stopped.png");
+  screenshot (fixture, "window-stopped.png");
 
   /* Retry Pending asks for the pending ones only, and finishes them. */
   requests = mock_requests (fixture);
@@ -852,8 +908,7 @@ test_pending_then_retry (Fixture       *fixture,
   RV_TEST_WAIT_FOR (rv_results_view_get_n_shown (view) == 2);
   g_assert_cmpstr (shown_text (fixture), ==, "2 of 20 rows");
   g_assert_true (window_shows (fixture, "(after 4 attempts)"));
-  rv_test_wait_frames (GTK_WIDGET (fixture->window), 10);
-  rv_test_save_screenshot (GTK_WIDGET (fixture->window), "window-pending.png");
+  screenshot (fixture, "window-pending.png");
 
   /* The provider is well again: only the two are asked. */
   rv_mock_api_set_answer (fixture->mock, failing_a, NULL, 0);
@@ -908,7 +963,7 @@ test_provider_unavailable (Fixture       *fixture,
   rv_test_wait_frames (window, 10);
   g_assert_cmpuint (mock_requests (fixture), ==, requests);
   g_assert_cmpuint (progress (fixture)->counts[RV_VERDICT_PENDING], ==, 30);
-  rv_test_save_screenshot (window, "window-unavailable.png");
+  screenshot (fixture, "window-unavailable.png");
 
   /* Well again; the user tries again. */
   rv_mock_api_set_fault (fixture->mock, RV_MOCK_FAULT_5XX, 0);
@@ -978,11 +1033,12 @@ test_token_rejected (Fixture       *fixture,
 }
 
 /* Opens @path, which cannot be read: a dialog says why in one sentence, and the window
- * is back where it was, without a file. Returns the dialog's body. */
+ * is back where it was, without a file; @shot names a screenshot of the dialog, if set.
+ * Returns the dialog's body. */
 static char *
 open_unreadable (Fixture    *fixture,
                  const char *path,
-                 const char *screenshot)
+                 const char *shot)
 {
   AdwMessageDialog *dialog;
   g_autofree char *body = NULL;
@@ -1008,8 +1064,8 @@ open_unreadable (Fixture    *fixture,
                                              "Check Your Suppliers and Clients")));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "RUC Validator");
   g_assert_false (action_enabled (fixture, "win.start"));
-  if (screenshot != NULL)
-    rv_test_save_screenshot (GTK_WIDGET (dialog), screenshot);
+  if (shot != NULL)
+    rv_test_save_screenshot (GTK_WIDGET (dialog), shot);
   respond (dialog, "close");
   g_assert_cmpuint (count_message_dialogs (), ==, 0);
   return g_steal_pointer (&body);
@@ -1046,8 +1102,401 @@ test_unreadable (Fixture       *fixture,
   /* A file that cannot be read while another is open: the open one is let go, and the
    * dialog says why. */
   g_free (open_unreadable (fixture, truncated, NULL));
+  screenshot (fixture, "window-unreadable-after.png");
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  double   at;          /* cancel once the reading is this far (1: read, being hashed) */
+  double   fraction;    /* where the reading was when the user cancelled */
+} CancelAt;
+
+/* The user presses Cancel on the loading page once the reading is far enough: from here, in
+ * the same main-loop iteration, so that the reading cannot end first. */
+static void
+on_load_fraction_cb (RvSession  *session,
+                     GParamSpec *pspec,
+                     CancelAt   *cancel_at)
+{
+  Fixture *fixture = cancel_at->fixture;
+  GtkWidget *cancel;
+
+  if (cancel_at->fraction > 0 || rv_session_get_load_fraction (session) < cancel_at->at)
+    return;
+
+  cancel_at->fraction = rv_session_get_load_fraction (session);
+  g_assert_cmpint (rv_session_get_state (session), ==, RV_SESSION_STATE_LOADING);
+  g_assert_true (window_shows (fixture, "Opening “big.csv”…"));
+  cancel = rv_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, "_Cancel");
+  g_assert_nonnull (cancel);
+  click (cancel);
+}
+
+/* Cancel while a large file is read: back to the start page, and the reading lets go of
+ * the session. */
+static void
+test_cancel_loading (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  enum { N_ROWS = 300000 };
+  g_autoptr(GString) text = g_string_sized_new (N_ROWS * 32);
+  g_autofree char *big = NULL;
+  g_autofree char *small = NULL;
+  guint refs;
+
+  g_string_append (text, "RUC,Razón social\n");
+  for (guint i = 0; i < N_ROWS; i++)
+    {
+      g_autofree char *ruc = ruc_at (1000, i);
+
+      g_string_append_printf (text, "%s,Empresa %u S.A.C.\n", ruc, i);
+    }
+  big = write_file (fixture, "big.csv", text->str, text->len);
+  small = write_rucs_csv (fixture, "small.csv", 500, 3);
+
+  /* Cancelled while reading, and once read (while the file is hashed and the rows set up). */
+  refs = G_OBJECT (fixture->session)->ref_count;
+  for (guint i = 0; i < 2; i++)
+    {
+      CancelAt cancel_at = { fixture, i == 0 ? 0.001 : 1.0, 0 };
+      gulong handler;
+
+      handler = g_signal_connect (fixture->session, "notify::load-fraction",
+                                  G_CALLBACK (on_load_fraction_cb), &cancel_at);
+      open_path_async (fixture, big);
+      g_assert_cmpint (rv_session_get_state (fixture->session), ==, RV_SESSION_STATE_LOADING);
+      RV_TEST_WAIT_FOR (cancel_at.fraction > 0);
+      g_signal_handler_disconnect (fixture->session, handler);
+      g_test_message ("cancelled at %.0f%%", cancel_at.fraction * 100);
+      if (i == 0)
+        g_assert_cmpfloat (cancel_at.fraction, <, 1.0);
+
+      g_assert_cmpint (rv_session_get_state (fixture->session), ==, RV_SESSION_STATE_EMPTY);
+      g_assert_null (rv_session_get_file (fixture->session));
+      g_assert_null (rv_session_get_workbook (fixture->session));
+      g_assert_cmpfloat (rv_session_get_load_fraction (fixture->session), ==, 0);
+      g_assert_true (shown (rv_test_find_widget (GTK_WIDGET (fixture->window),
+                                                 ADW_TYPE_STATUS_PAGE,
+                                                 "Check Your Suppliers and Clients")));
+      g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "RUC Validator");
+
+      /* The reading stops and lets go of the session; nothing of it arrives later. */
+      RV_TEST_WAIT_FOR (G_OBJECT (fixture->session)->ref_count == refs);
+      rv_test_wait_frames (GTK_WIDGET (fixture->window), 5);
+      g_assert_cmpint (rv_session_get_state (fixture->session), ==, RV_SESSION_STATE_EMPTY);
+      g_assert_cmpuint (count_message_dialogs (), ==, 0);
+      g_assert_null (rv_test_find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_ACTION_ROW,
+                                          "big.csv"));
+    }
+
+  /* The window is of use again. */
+  open_path (fixture, small);
+  g_assert_cmpuint (rv_session_get_preflight (fixture->session)->rows, ==, 3);
+}
+
+/* The row of the start page's recent list titled @name, if it is there. */
+static GtkWidget *
+recent_row (Fixture    *fixture,
+            const char *name)
+{
+  GtkWidget *title = rv_test_find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                                          "Recent Spreadsheets");
+  GtkWidget *group;
+
+  g_assert_nonnull (title);
+  group = gtk_widget_get_ancestor (title, ADW_TYPE_PREFERENCES_GROUP);
+  g_assert_nonnull (group);
+  return rv_test_find_widget (group, ADW_TYPE_ACTION_ROW, name);
+}
+
+/* A file opened is on the start page's recent list once closed; its row opens it again. */
+static void
+test_recent_files (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "fixtures", "sheets",
+                                                   "suppliers.xlsx", NULL);
+  g_autofree char *path = g_build_filename (fixture->dir, "proveedores-noviembre.xlsx", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row, *group;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (source, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_free (write_file (fixture, "proveedores-noviembre.xlsx", contents, length));
+
+  open_path (fixture, path);
+  activate (fixture, "win.close-file", NULL);
+  RV_TEST_WAIT_FOR (rv_session_get_state (fixture->session) == RV_SESSION_STATE_EMPTY);
+
+  RV_TEST_WAIT_FOR ((row = recent_row (fixture, "proveedores-noviembre.xlsx")) != NULL &&
+                    shown (row));
+  group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), ==,
+                   "Recent Spreadsheets");
+  screenshot (fixture, "window-recent.png");
+
+  /* The list is made again whenever the recent files change (the list is written, and
+   * read back): the row is looked for again. The newest is first. */
+  row = recent_row (fixture, "proveedores-noviembre.xlsx");
+  g_assert_nonnull (row);
+  g_assert_true (row == rv_test_find_widget (gtk_widget_get_ancestor (row, GTK_TYPE_LIST_BOX),
+                                             ADW_TYPE_ACTION_ROW, NULL));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, fixture->dir);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (row)), ==, "win.open-file");
+  g_assert_cmpstr (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row)),
+                                         NULL), ==, uri);
+
+  /* Activated as a click or Enter does. */
+  g_assert_true (gtk_widget_activate (row));
+  RV_TEST_WAIT_FOR (preview_ready (fixture));
+  g_assert_true (g_file_equal (rv_session_get_file (fixture->session), file));
+  g_assert_cmpuint (rv_session_get_sheet (fixture->session), ==, 1);
+}
+
+/* `ruc-validator FILE`: the application opens it in its window. */
+static void
+test_command_line (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *path = write_rucs_csv (fixture, "from-the-command-line.csv", 600, 4);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_assert_true (G_APPLICATION_HANDLES_OPEN & g_application_get_flags (G_APPLICATION (app)));
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  RV_TEST_WAIT_FOR (preview_ready (fixture));
+  g_assert_true (g_file_equal (rv_session_get_file (fixture->session), file));
+  g_assert_cmpuint (rv_session_get_preflight (fixture->session)->rows, ==, 4);
+  /* In the window that was there, not a new one. */
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==,
+                   "from-the-command-line.csv");
+}
+
+static RvRun *
+last_run (Fixture *fixture)
+{
+  g_autofree char *db = g_build_filename (fixture->dir, "cache.sqlite3", NULL);
+  g_autoptr(RvStore) store = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = rv_store_new (db, &error);
+  g_assert_no_error (error);
+  runs = rv_store_list_runs (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  return rv_run_copy (g_ptr_array_index (runs, 0));
+}
+
+/* Another file while a check runs: the window asks first; "Keep Checking" keeps the run,
+ * "Stop and Open" stops it (its answers are kept) and opens the other file. */
+static void
+test_open_during_run (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *second = write_rucs_csv (fixture, "second.csv", 800, 5);
+  g_autofree char *first = NULL;
+  g_autoptr(GFile) second_file = g_file_new_for_path (second);
+  g_autoptr(RvRun) run = NULL;
+  AdwMessageDialog *dialog;
+  GFile *first_file;
+  guint done, requests;
+
+  open_slow_file (fixture, "first.csv", 700);
+  first_file = rv_session_get_file (fixture->session);
+  first = g_file_get_path (first_file);
+  activate (fixture, "win.start", NULL);
+  RV_TEST_WAIT_FOR (progress (fixture)->done >= 3);
+
+  /* Keep checking. */
+  open_path_async (fixture, second);
+  dialog = wait_message_dialog ("Stop the Check and Open “second.csv”?");
+  g_assert_cmpint (rv_session_get_state (fixture->session), ==, RV_SESSION_STATE_RUNNING);
+  g_assert_true (rv_session_get_file (fixture->session) == first_file);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "open"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  rv_test_save_screenshot (GTK_WIDGET (dialog), "window-stop-and-open.png");
+  respond (dialog, "cancel");
+  g_assert_cmpint (rv_session_get_state (fixture->session), ==, RV_SESSION_STATE_RUNNING);
+  g_assert_true (rv_session_get_file (fixture->session) == first_file);
+  done = progress (fixture)->done;
+  RV_TEST_WAIT_FOR (progress (fixture)->done >= done + 3);
+
+  /* Stop and open. */
+  open_path_async (fixture, second);
+  dialog = wait_message_dialog ("Stop the Check and Open “second.csv”?");
+  done = progress (fixture)->done;
+  respond (dialog, "open");
+  RV_TEST_WAIT_FOR (preview_ready (fixture));
+  g_assert_true (g_file_equal (rv_session_get_file (fixture->session), second_file));
+  g_assert_cmpuint (rv_session_get_preflight (fixture->session)->rows, ==, 5);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "second.csv");
+
+  /* The first run stopped asking, and it is on record as cancelled. */
+  RV_TEST_WAIT_FOR (answers_settled_mock (fixture));
+  requests = mock_requests (fixture);
   rv_test_wait_frames (GTK_WIDGET (fixture->window), 10);
-  rv_test_save_screenshot (GTK_WIDGET (fixture->window), "window-unreadable-after.png");
+  g_assert_cmpuint (mock_requests (fixture), ==, requests);
+  g_assert_cmpuint (requests, <, SLOW_RUCS);
+  run = last_run (fixture);
+  g_assert_cmpstr (run->file_name, ==, "first.csv");
+  g_assert_cmpint (run->status, ==, RV_RUN_CANCELLED);
+  g_assert_cmpint (run->finished_at, >, 0);
+
+  /* Its answers were kept: opened again, what was answered is not asked again. */
+  open_path (fixture, first);
+  g_assert_cmpuint (rv_session_get_preflight (fixture->session)->cached, >=, done);
+  g_assert_cmpuint (rv_session_get_preflight (fixture->session)->to_look_up, ==,
+                    SLOW_RUCS - rv_session_get_preflight (fixture->session)->cached);
+}
+
+/* The table's search, its verdict filter and the counters, and the count of rows shown. */
+static void
+test_search_and_filter (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *entry, *counter, *focus;
+  GtkDropDown *dropdown;
+  RvResultsView *view;
+  guint n_rows, expected;
+  g_autofree char *label = NULL;
+
+  open_fixture (fixture, "suppliers.xlsx");
+  activate (fixture, "win.start", NULL);
+  RV_TEST_WAIT_FOR (rv_session_get_state (fixture->session) == RV_SESSION_STATE_DONE);
+  view = results_view (fixture);
+  entry = rv_test_find_widget (window, GTK_TYPE_SEARCH_ENTRY, NULL);
+  dropdown = GTK_DROP_DOWN (rv_test_find_widget (window, GTK_TYPE_DROP_DOWN, NULL));
+  n_rows = g_list_model_get_n_items (G_LIST_MODEL (rv_session_get_rows (fixture->session)));
+  g_assert_cmpuint (n_rows, ==, 12);
+  g_assert_cmpuint (rv_results_view_get_n_shown (view), ==, n_rows);
+  g_assert_cmpstr (shown_text (fixture), ==, "12 rows");
+
+  /* Ctrl+F, with a file open, is the table's search. */
+  activate (fixture, "win.lookup", NULL);
+  focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_true (focus == entry || gtk_widget_is_ancestor (focus, entry));
+
+  /* A RUC, as typed (the search waits for the typing to pause). */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "20100047218");
+  RV_TEST_WAIT_FOR (rv_results_view_get_n_shown (view) == count_rows (fixture, -1, "20100047218"));
+  g_assert_cmpuint (rv_results_view_get_n_shown (view), ==, 2);
+  g_assert_cmpstr (shown_text (fixture), ==, "2 of 12 rows");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  RV_TEST_WAIT_FOR (rv_results_view_get_n_shown (view) == n_rows);
+  g_assert_cmpstr (shown_text (fixture), ==, "12 rows");
+
+  /* A verdict, from the dropdown. */
+  gtk_drop_down_set_selected (dropdown, RV_VERDICT_FILTER_OBSERVED);
+  expected = count_rows (fixture, RV_VERDICT_OBSERVED, NULL);
+  g_assert_cmpuint (expected, >, 0);
+  g_assert_cmpuint (rv_results_view_get_n_shown (view), ==, expected);
+  label = g_strdup_printf ("%u of 12 rows", expected);
+  g_assert_cmpstr (shown_text (fixture), ==, label);
+
+  /* A counter: the dropdown follows it. */
+  counter = find_with_tooltip (window, "Show Only “Invalid” Rows");
+  click (counter);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, RV_VERDICT_FILTER_INVALID);
+  expected = count_rows (fixture, RV_VERDICT_INVALID, NULL);
+  g_assert_cmpuint (rv_results_view_get_n_shown (view), ==, expected);
+  g_clear_pointer (&label, g_free);
+  label = g_strdup_printf ("%u of 12 rows", expected);
+  g_assert_cmpstr (shown_text (fixture), ==, label);
+  screenshot (fixture, "window-filtered.png");
+
+  /* Both: valid rows of one RUC. */
+  click (find_with_tooltip (window, "Show Only “Valid” Rows"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "20131312955");
+  RV_TEST_WAIT_FOR (rv_results_view_get_n_shown (view) ==
+                    count_rows (fixture, RV_VERDICT_VALID, "20131312955"));
+  g_assert_cmpuint (rv_results_view_get_n_shown (view), >, 1);
+
+  /* Every problem; then everything again. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  gtk_drop_down_set_selected (dropdown, RV_VERDICT_FILTER_PROBLEMS);
+  RV_TEST_WAIT_FOR (rv_results_view_get_n_shown (view) ==
+                    n_rows - count_rows (fixture, RV_VERDICT_VALID, NULL));
+  gtk_drop_down_set_selected (dropdown, RV_VERDICT_FILTER_ALL);
+  g_assert_cmpuint (rv_results_view_get_n_shown (view), ==, n_rows);
+  g_assert_cmpstr (shown_text (fixture), ==, "12 rows");
+}
+
+/* The done state in the dark style. */
+static void
+test_dark (Fixture       *fixture,
+           gconstpointer  data)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  GtkWidget *counters;
+
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  RV_TEST_WAIT_FOR (adw_style_manager_get_dark (style_manager));
+  open_fixture (fixture, "suppliers.xlsx");
+  activate (fixture, "win.start", NULL);
+  RV_TEST_WAIT_FOR (rv_session_get_state (fixture->session) == RV_SESSION_STATE_DONE);
+  /* The counters' verdict pills take their dark colours, as the table's do. */
+  counters = gtk_widget_get_ancestor (find_with_tooltip (GTK_WIDGET (fixture->window),
+                                                         "Show Only “Valid” Rows"),
+                                      GTK_TYPE_FLOW_BOX);
+  g_assert_true (gtk_widget_has_css_class (counters, "dark"));
+  screenshot (fixture, "window-done-dark.png");
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+  RV_TEST_WAIT_FOR (!adw_style_manager_get_dark (style_manager));
+  g_assert_false (gtk_widget_has_css_class (counters, "dark"));
+}
+
+/* In a process of its own started in Spanish: GLib decides once per process whether
+ * libraries' strings are translated (see test-results-view.c). Only strings that
+ * po/es.po translates are checked. */
+static void
+test_spanish (void)
+{
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0 };
+
+      fixture_set_up (&fixture, NULL);
+      open_fixture (&fixture, "suppliers.xlsx");
+      g_assert_nonnull (combo_row (&fixture, "Hoja"));
+      g_assert_nonnull (combo_row (&fixture, "Columna de RUC"));
+      g_assert_true (window_shows (&fixture, "Todas las filas"));
+      screenshot (&fixture, "window-preview-es.png");
+
+      activate (&fixture, "win.start", NULL);
+      RV_TEST_WAIT_FOR (rv_session_get_state (fixture.session) == RV_SESSION_STATE_DONE);
+      g_assert_true (window_shows (&fixture, "Válido"));
+      g_assert_true (window_shows (&fixture, "Observado"));
+      g_assert_true (window_shows (&fixture, "No encontrado"));
+      g_assert_true (window_shows (&fixture, "Inválido"));
+      g_assert_true (window_shows (&fixture, "Pendiente"));
+      g_assert_nonnull (rv_test_find_widget (GTK_WIDGET (fixture.window), GTK_TYPE_BUTTON,
+                                             "_Exportar…"));
+      screenshot (&fixture, "window-done-es.png");
+
+      /* The empty page too. */
+      activate (&fixture, "win.close-file", NULL);
+      RV_TEST_WAIT_FOR (rv_session_get_state (fixture.session) == RV_SESSION_STATE_EMPTY);
+      g_assert_nonnull (rv_test_find_widget (GTK_WIDGET (fixture.window), ADW_TYPE_STATUS_PAGE,
+                                             "Revise sus proveedores y clientes"));
+      screenshot (&fixture, "window-empty-es.png");
+      fixture_tear_down (&fixture, NULL);
+      return;
+    }
+
+  g_setenv ("RV_TEST_LANGUAGE", "es", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT |
+                                   G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("RV_TEST_LANGUAGE");
+  g_test_trap_assert_passed ();
 }
 
 int
@@ -1086,7 +1535,14 @@ main (int   argc,
   ADD ("/window-run/provider-unavailable", test_provider_unavailable);
   ADD ("/window-run/token-rejected", test_token_rejected);
   ADD ("/window-run/unreadable", test_unreadable);
+  ADD ("/window-run/cancel-loading", test_cancel_loading);
+  ADD ("/window-run/recent-files", test_recent_files);
+  ADD ("/window-run/command-line", test_command_line);
+  ADD ("/window-run/open-during-run", test_open_during_run);
+  ADD ("/window-run/search-and-filter", test_search_and_filter);
+  ADD ("/window-run/dark", test_dark);
 #undef ADD
+  g_test_add_func ("/window-run/spanish", test_spanish);
 
   status = g_test_run ();
   rv_test_remove_tree (data_home);
