@@ -126,7 +126,8 @@ fixture_tear_down (Fixture       *fixture,
       if (other != GTK_WINDOW (fixture->window) && gtk_widget_get_visible (GTK_WIDGET (other)))
         gtk_window_destroy (other);
     }
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
   RV_TEST_WAIT_FOR (fixture->window == NULL);
   /* Every read, count, set-up and run the session started let go of it. */
   RV_TEST_WAIT_FOR (fixture->session == NULL);
@@ -1357,6 +1358,33 @@ test_open_during_run (Fixture       *fixture,
                     SLOW_RUCS - rv_session_get_preflight (fixture->session)->cached);
 }
 
+/* The window closed during a run, with requests in flight: everything lets go, the run is
+ * on record as cancelled, and no answer arrives afterwards to a freed window. */
+static void
+test_close_during_run (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(RvRun) run = NULL;
+  guint requests;
+
+  open_slow_file (fixture, "closed.csv", 900);
+  activate (fixture, "win.start", NULL);
+  RV_TEST_WAIT_FOR (progress (fixture)->done >= 3 && progress (fixture)->in_flight > 0);
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  RV_TEST_WAIT_FOR (fixture->window == NULL);
+  RV_TEST_WAIT_FOR (fixture->session == NULL);
+  RV_TEST_WAIT_FOR (answers_settled_mock (fixture));
+  requests = mock_requests (fixture);
+  g_assert_cmpuint (requests, <, SLOW_RUCS);
+
+  run = last_run (fixture);
+  g_assert_cmpstr (run->file_name, ==, "closed.csv");
+  g_assert_cmpint (run->status, ==, RV_RUN_CANCELLED);
+  g_assert_cmpuint (run->counts[RV_VERDICT_PENDING], >, 0);
+  g_assert_cmpuint (mock_requests (fixture), ==, requests);
+}
+
 /* The table's search, its verdict filter and the counters, and the count of rows shown. */
 static void
 test_search_and_filter (Fixture       *fixture,
@@ -1539,6 +1567,7 @@ main (int   argc,
   ADD ("/window-run/recent-files", test_recent_files);
   ADD ("/window-run/command-line", test_command_line);
   ADD ("/window-run/open-during-run", test_open_during_run);
+  ADD ("/window-run/close-during-run", test_close_during_run);
   ADD ("/window-run/search-and-filter", test_search_and_filter);
   ADD ("/window-run/dark", test_dark);
 #undef ADD
