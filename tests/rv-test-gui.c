@@ -170,7 +170,8 @@ rv_test_find_widget (GtkWidget  *root,
  * @root: where to start
  * @needle: the text to look for
  *
- * Whether any label, editable or preferences row title below @root shows @needle, even
+ * Whether any label, inscription (a table cell), editable or preferences row title below
+ * @root shows @needle, even
  * as part of its text, or an action row has @needle as its whole subtitle. Editables
  * count so that a test can check that a secret is never shown.
  *
@@ -187,6 +188,8 @@ rv_test_widget_shows_text (GtkWidget  *root,
 
   if (GTK_IS_LABEL (root))
     text = gtk_label_get_text (GTK_LABEL (root));
+  else if (GTK_IS_INSCRIPTION (root))
+    text = gtk_inscription_get_text (GTK_INSCRIPTION (root));
   else if (GTK_IS_EDITABLE (root))
     text = gtk_editable_get_text (GTK_EDITABLE (root));
   else if (ADW_IS_PREFERENCES_ROW (root))

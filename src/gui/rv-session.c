@@ -147,17 +147,39 @@ clear_batch (RvSession *self)
     }
 }
 
-static void finish_run_record (RvSession   *self,
-                               RvRunStatus  status);
+/* After the run: the record of it in the database, as --headless keeps one. */
+static void
+finish_run_record (RvSession   *self,
+                   RvRunStatus  status)
+{
+  const RvBatchProgress *p = rv_batch_get_progress (self->batch);
+  g_autoptr(GError) error = NULL;
+  RvRun record = { 0 };
+
+  if (self->run_id < 0)
+    return;
+
+  record.id = self->run_id;
+  record.total = self->n_values;
+  record.unique = p->unique;
+  memcpy (record.counts, p->counts, sizeof record.counts);
+  record.cache_hits = p->cache_hits;
+  record.requests = p->requests;
+  record.status = status;
+  if (!rv_store_finish_run (self->store, &record, &error))
+    g_debug ("Could not record the end of the run: %s", error->message);
+  self->run_id = -1;
+}
 
 static void
 clear_file (RvSession *self)
 {
-  /* A run closed with its file (or its window) is recorded as cancelled. */
-  if (self->batch != NULL && self->run_id >= 0)
-    finish_run_record (self, RV_RUN_CANCELLED);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  /* A run stopped by another file, Close or the window closing: its end is not heard of
+   * (its batch goes), so its record is closed here. */
+  if (self->batch != NULL)
+    finish_run_record (self, RV_RUN_CANCELLED);
   if (self->run_cancellable != NULL)
     g_cancellable_cancel (self->run_cancellable);
   g_clear_object (&self->run_cancellable);
@@ -494,30 +516,6 @@ on_read_cb (GObject      *object,
   g_task_run_in_thread (task, hash_file_thread);
 }
 
-/* After the run: the record of it in the database, as --headless keeps one. */
-static void
-finish_run_record (RvSession   *self,
-                   RvRunStatus  status)
-{
-  const RvBatchProgress *p = rv_batch_get_progress (self->batch);
-  g_autoptr(GError) error = NULL;
-  RvRun record = { 0 };
-
-  if (self->run_id < 0)
-    return;
-
-  record.id = self->run_id;
-  record.total = self->n_values;
-  record.unique = p->unique;
-  memcpy (record.counts, p->counts, sizeof record.counts);
-  record.cache_hits = p->cache_hits;
-  record.requests = p->requests;
-  record.status = status;
-  if (!rv_store_finish_run (self->store, &record, &error))
-    g_debug ("Could not record the end of the run: %s", error->message);
-  self->run_id = -1;
-}
-
 static void
 on_run_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -541,12 +539,15 @@ on_run_done_cb (GObject      *object,
   g_clear_pointer (&self->results, g_ptr_array_unref);
   set_state (self, RV_SESSION_STATE_DONE);
 
+  /* A refused token ends the run with that error (rv_batch_run_finish()): the window offers
+   * the preferences rather than a bare message. */
   last_error = rv_batch_get_last_error (batch);
-  if (error != NULL && !cancelled)
-    fail (self, error->message);
-  else if (last_error != NULL &&
-           g_error_matches (last_error, RV_PROVIDER_ERROR, RV_PROVIDER_ERROR_AUTHENTICATION))
+  if (g_error_matches (error, RV_PROVIDER_ERROR, RV_PROVIDER_ERROR_AUTHENTICATION) ||
+      (last_error != NULL &&
+       g_error_matches (last_error, RV_PROVIDER_ERROR, RV_PROVIDER_ERROR_AUTHENTICATION)))
     g_signal_emit (self, signals[TOKEN_REJECTED], 0);
+  else if (error != NULL && !cancelled)
+    fail (self, error->message);
 
   g_signal_emit (self, signals[RUN_FINISHED], 0);
 }

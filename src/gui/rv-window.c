@@ -38,6 +38,12 @@
 /* Recent spreadsheets shown on the start page. */
 #define MAX_RECENT 5
 
+/* While a run answers, the table's filter and sort are applied again at most this often,
+ * and less often when it takes longer (REFILTER_COST_FACTOR times what the last one took):
+ * 100,000 rows take about half a second. */
+#define REFILTER_INTERVAL_MS  250
+#define REFILTER_COST_FACTOR  10
+
 struct _RvWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -56,6 +62,8 @@ struct _RvWindow
   GtkFileChooserNative *chooser;
   GtkLabel             *counter_labels[RV_N_VERDICTS];
   gboolean              updating_choices;
+  guint                 refilter_id;
+  gint64                refilter_cost_us;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -615,30 +623,58 @@ update_title (RvWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-/* The sheet and column choices of the preview, from the session. */
-static void
-update_choices (RvWindow *self)
+/* Whether the chosen sheet offers a choice of column: a combo row of one item cannot be
+ * opened, so "choose" would ask for the impossible. */
+static gboolean
+has_column_choice (RvWindow *self)
 {
-  RvWorkbook *workbook = rv_session_get_workbook (self->session);
   RvColumnGuess *guess = rv_session_get_guess (self->session);
-  g_autoptr(GtkStringList) sheets = NULL;
+
+  return guess != NULL && rv_sheet_get_n_columns (rv_column_guess_get_sheet (guess)) > 1;
+}
+
+/* What the detection thinks of the chosen column. */
+static void
+update_column_subtitle (RvWindow *self)
+{
+  RvColumnGuess *guess = rv_session_get_guess (self->session);
+  RvWorkbook *workbook = rv_session_get_workbook (self->session);
+  int column = rv_session_get_column (self->session);
+
+  if (guess == NULL)
+    return;
+
+  if (column < 0 && has_column_choice (self))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("No column looks like RUC numbers: choose the one that holds them"));
+  else if (column < 0 && rv_workbook_get_n_sheets (workbook) > 1)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("This sheet has no RUC numbers: choose another sheet"));
+  else if (column < 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("This sheet has no RUC numbers"));
+  else if (rv_column_guess_is_ambiguous (guess))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
+                                 _("Several columns could hold the RUC numbers: check that this is the right one"));
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row), NULL);
+}
+
+/* The column choices of the preview: the chosen sheet's columns, the chosen one, and what
+ * the detection thinks of it. */
+static void
+update_column_choices (RvWindow *self)
+{
+  RvColumnGuess *guess = rv_session_get_guess (self->session);
   g_autoptr(GtkStringList) columns = NULL;
   int column = rv_session_get_column (self->session);
   RvSheet *sheet;
-  guint n_sheets, n_columns;
+  guint n_columns;
 
-  if (workbook == NULL || guess == NULL)
+  if (guess == NULL)
     return;
 
   self->updating_choices = TRUE;
-
-  n_sheets = rv_workbook_get_n_sheets (workbook);
-  sheets = gtk_string_list_new (NULL);
-  for (guint i = 0; i < n_sheets; i++)
-    gtk_string_list_append (sheets, rv_sheet_get_name (rv_workbook_get_sheet (workbook, i)));
-  adw_combo_row_set_model (self->sheet_row, G_LIST_MODEL (sheets));
-  adw_combo_row_set_selected (self->sheet_row, rv_session_get_sheet (self->session));
-  gtk_widget_set_visible (GTK_WIDGET (self->sheet_row), n_sheets > 1);
 
   sheet = rv_column_guess_get_sheet (guess);
   n_columns = rv_sheet_get_n_columns (sheet);
@@ -654,16 +690,35 @@ update_choices (RvWindow *self)
                               column >= 0 ? (guint) column : GTK_INVALID_LIST_POSITION);
   gtk_widget_set_sensitive (GTK_WIDGET (self->column_row), n_columns > 0);
 
-  if (column < 0)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
-                                 _("No column looks like RUC numbers: choose the one that holds them"));
-  else if (rv_column_guess_is_ambiguous (guess))
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row),
-                                 _("Several columns could hold the RUC numbers: check that this is the right one"));
-  else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->column_row), NULL);
+  self->updating_choices = FALSE;
+
+  update_column_subtitle (self);
+}
+
+/* The sheet and column choices of the preview of a file just read. */
+static void
+update_choices (RvWindow *self)
+{
+  RvWorkbook *workbook = rv_session_get_workbook (self->session);
+  g_autoptr(GtkStringList) sheets = NULL;
+  guint n_sheets;
+
+  if (workbook == NULL || rv_session_get_guess (self->session) == NULL)
+    return;
+
+  self->updating_choices = TRUE;
+
+  n_sheets = rv_workbook_get_n_sheets (workbook);
+  sheets = gtk_string_list_new (NULL);
+  for (guint i = 0; i < n_sheets; i++)
+    gtk_string_list_append (sheets, rv_sheet_get_name (rv_workbook_get_sheet (workbook, i)));
+  adw_combo_row_set_model (self->sheet_row, G_LIST_MODEL (sheets));
+  adw_combo_row_set_selected (self->sheet_row, rv_session_get_sheet (self->session));
+  gtk_widget_set_visible (GTK_WIDGET (self->sheet_row), n_sheets > 1);
 
   self->updating_choices = FALSE;
+
+  update_column_choices (self);
 }
 
 static void
@@ -674,7 +729,10 @@ update_preflight (RvWindow *self)
 
   if (rv_session_get_column (self->session) < 0)
     {
-      gtk_label_set_text (self->preflight_label, _("Choose the RUC column to see what a check would take."));
+      gtk_label_set_text (self->preflight_label,
+                          has_column_choice (self)
+                            ? _("Choose the RUC column to see what a check would take.")
+                            : _("Nothing to check in this sheet."));
       return;
     }
 
@@ -836,10 +894,15 @@ update_progress (RvWindow *self)
   if (state == RV_SESSION_STATE_RUNNING && batch_state == RV_BATCH_STATE_UNAVAILABLE)
     {
       const GError *error = rv_batch_get_last_error (batch);
-      g_autofree char *text =
-        /* Translators: %s is what went wrong ("Could not connect: …"). */
-        g_strdup_printf (_("The provider is not answering (%s). The check is waiting; every answer so far is saved."),
-                         error != NULL ? error->message : _("no answer"));
+      g_autofree char *text = NULL;
+
+      if (error != NULL)
+        /* Translators: %s is what went wrong, a sentence without its full stop
+         * ("APIMIGO failed with a server error (HTTP 500)"). */
+        text = g_strdup_printf (_("The provider is not answering: %s. The check is waiting; every answer so far is saved."),
+                                error->message);
+      else
+        text = g_strdup (_("The provider is not answering. The check is waiting; every answer so far is saved."));
 
       gtk_label_set_text (self->unavailable_label, text);
       gtk_revealer_set_reveal_child (self->unavailable_revealer, TRUE);
@@ -848,6 +911,40 @@ update_progress (RvWindow *self)
     gtk_revealer_set_reveal_child (self->unavailable_revealer, FALSE);
 
   update_actions (self);
+}
+
+/* The rows changed their results under the table's filter and sort, which do not watch
+ * them (see rv_results_view_refilter()). */
+static void
+refilter (RvWindow *self)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  g_clear_handle_id (&self->refilter_id, g_source_remove);
+  rv_results_view_refilter (self->results_view);
+  self->refilter_cost_us = g_get_monotonic_time () - start;
+}
+
+static gboolean
+refilter_timeout_cb (gpointer data)
+{
+  RvWindow *self = data;
+
+  self->refilter_id = 0;
+  refilter (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_refilter (RvWindow *self)
+{
+  gint64 interval_ms;
+
+  if (self->refilter_id != 0)
+    return;
+
+  interval_ms = MAX (REFILTER_INTERVAL_MS, REFILTER_COST_FACTOR * self->refilter_cost_us / 1000);
+  self->refilter_id = g_timeout_add ((guint) interval_ms, refilter_timeout_cb, self);
 }
 
 static void
@@ -904,6 +1001,9 @@ update_state (RvWindow *self)
       gtk_stack_set_visible_child_name (self->top_stack, "run");
       gtk_stack_set_visible_child_name (self->stack, "file");
       update_progress (self);
+      /* The run is over: the table shows every row where its verdict puts it. */
+      if (state == RV_SESSION_STATE_DONE)
+        refilter (self);
       break;
 
     default:
@@ -913,6 +1013,17 @@ update_state (RvWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->export_button), state == RV_SESSION_STATE_DONE);
   update_title (self);
   update_actions (self);
+}
+
+/* The verdicts' pills of the counters have dark colours under .dark (style.css), as the
+ * table's have: GTK 4.8's CSS cannot ask for the dark style itself. */
+static void
+update_dark (RvWindow *self)
+{
+  if (adw_style_manager_get_dark (adw_style_manager_get_default ()))
+    gtk_widget_add_css_class (GTK_WIDGET (self->counters_box), "dark");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->counters_box), "dark");
 }
 
 static void
@@ -961,6 +1072,8 @@ static void
 on_batch_progress_cb (RvWindow *self)
 {
   update_progress (self);
+  if (rv_session_get_state (self->session) == RV_SESSION_STATE_RUNNING)
+    queue_refilter (self);
 }
 
 static void
@@ -978,6 +1091,9 @@ on_sheet_selected_cb (RvWindow *self)
       rv_session_get_state (self->session) != RV_SESSION_STATE_PREVIEW)
     return;
   rv_session_set_sheet (self->session, selected);
+  /* The session stays in the preview: the other sheet's columns are shown from here. */
+  update_column_choices (self);
+  update_title (self);
 }
 
 static void
@@ -989,6 +1105,8 @@ on_column_selected_cb (RvWindow *self)
       rv_session_get_state (self->session) != RV_SESSION_STATE_PREVIEW)
     return;
   rv_session_set_column (self->session, selected);
+  update_column_subtitle (self);
+  update_title (self);
 }
 
 static void
@@ -1405,6 +1523,10 @@ rv_window_constructed (GObject *object)
     gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
   }
 
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_dark), self, G_CONNECT_SWAPPED);
+  update_dark (self);
+
   update_state (self);
 
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
@@ -1432,6 +1554,7 @@ rv_window_dispose (GObject *object)
   g_clear_object (&self->batch_signals);
   g_clear_object (&self->session);
   g_clear_object (&self->pending_open);
+  g_clear_handle_id (&self->refilter_id, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
