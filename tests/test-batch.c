@@ -1807,6 +1807,7 @@ typedef struct
   FakeProvider *fake;
   gint64        tripped_us;
   guint         calls_at_trip;
+  guint         rucs_at_trip;
   guint         in_flight_at_trip;
   guint         notifies;
 } Breaker;
@@ -1821,8 +1822,35 @@ state_notify_cb (RvBatch    *batch,
     {
       breaker->tripped_us = g_get_monotonic_time ();
       breaker->calls_at_trip = breaker->fake->calls->len;
+      breaker->rucs_at_trip = g_hash_table_size (breaker->fake->counts);
       breaker->in_flight_at_trip = breaker->fake->in_flight;
     }
+}
+
+/* A few RUCs the provider always fails on are not an outage: the run ends with them
+ * pending, without the breaker tripping. */
+static void
+test_breaker_few_bad (void)
+{
+  g_autoptr(FakeProvider) fake = fake_new ("fake", 2, 4);
+  g_autoptr(RvBatch) batch = new_batch (NULL, fake);
+  g_auto(GStrv) rucs = make_rucs (20, 2200);
+  Breaker breaker = { fake, };
+  RunResult r;
+
+  for (guint i = 0; i < 4; i++)
+    fake_plan (fake, rucs[16 + i], FAKE_TRANSIENT, G_MAXUINT, FAKE_TRANSIENT);
+  rv_batch_set_retry_policy (batch, 4, 1, 2);
+  rv_batch_set_concurrency (batch, 3);
+  g_signal_connect (batch, "notify::state", G_CALLBACK (state_notify_cb), &breaker);
+  add_values (batch, (const char * const *) rucs);
+  start_run (batch, NULL, &r);
+  SPIN_UNTIL (r.done, "the run");
+
+  g_assert_cmpuint (breaker.tripped_us, ==, 0);
+  g_assert_cmpuint (rv_batch_get_progress (batch)->counts[RV_VERDICT_PENDING], ==, 4);
+  g_assert_cmpuint (rv_batch_get_progress (batch)->counts[RV_VERDICT_VALID], ==, 16);
+  g_assert_cmpuint (fake->calls->len, ==, 16 + 4 * 4);
 }
 
 static void
@@ -1845,9 +1873,11 @@ test_breaker (void)
 
   SPIN_UNTIL (breaker.tripped_us != 0, "the breaker");
   g_assert_cmpint (rv_batch_get_state (batch), ==, RV_BATCH_STATE_UNAVAILABLE);
-  /* Ten failures in a row tripped it; in flight were the window's others at most. */
-  g_assert_cmpuint (breaker.calls_at_trip, >=, 10);
-  g_assert_cmpuint (breaker.calls_at_trip, <=, 10 + 3);
+  /* Ten RUCs failing in a row tripped it (their retries do not count twice); in flight
+   * were the window's others at most. */
+  g_assert_cmpuint (breaker.rucs_at_trip, >=, 10);
+  g_assert_cmpuint (breaker.rucs_at_trip, <=, 10 + 3);
+  g_assert_cmpuint (breaker.calls_at_trip, >=, breaker.rucs_at_trip);
   last = rv_batch_get_last_error (batch);
   g_assert_error ((GError *) last, RV_PROVIDER_ERROR, RV_PROVIDER_ERROR_TRANSIENT);
 
@@ -3265,6 +3295,7 @@ main (int   argc,
   g_test_add_func ("/batch/rate-limited", test_rate_limited);
   g_test_add_func ("/batch/bad-format", test_bad_format);
   g_test_add ("/batch/auth", Fixture, NULL, fixture_setup, test_auth, fixture_teardown);
+  g_test_add_func ("/batch/breaker-few-bad", test_breaker_few_bad);
   g_test_add_func ("/batch/breaker", test_breaker);
   g_test_add ("/batch/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add_func ("/batch/cancel-waiting", test_cancel_waiting);

@@ -1085,7 +1085,10 @@ take_transient (Run          *run,
 {
   RvBatch *self = run->batch;
 
-  run->consecutive_failures++;
+  /* The breaker counts RUCs, not attempts: a few RUCs the provider always fails on, retried,
+   * are not an outage; many different RUCs failing in a row are. */
+  if (lookup->attempts == 0)
+    run->consecutive_failures++;
   lookup->attempts++;
 
   if (lookup->attempts >= self->max_attempts)
