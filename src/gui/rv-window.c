@@ -1299,11 +1299,10 @@ start_action (GtkWidget  *widget,
 {
   RvWindow *self = RV_WINDOW (widget);
 
+  /* After a run, the rows left pending are checked again by win.retry (Ctrl+R). */
   if (rv_session_get_state (self->session) == RV_SESSION_STATE_PREVIEW &&
       rv_session_get_batch (self->session) != NULL)
     rv_session_start (self->session);
-  else if (rv_session_get_state (self->session) == RV_SESSION_STATE_DONE)
-    gtk_widget_activate_action (widget, "win.retry", NULL);
 }
 
 static void
