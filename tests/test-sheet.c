@@ -371,6 +371,40 @@ test_sniff (void)
     }
 }
 
+/* The values a run checks: none above the data nor for blank rows; "" for an empty RUC
+ * cell in a row that holds something else. */
+static void
+test_column_values (void)
+{
+  g_autoptr(RvSheet) sheet = rv_sheet_new ("Proveedores");
+  g_autoptr(GPtrArray) values = NULL;
+  guint n_values = 0;
+
+  g_assert_true (rv_sheet_set_cell (sheet, 0, 0, RV_CELL_TEXT, FALSE, "Proveedores 2026", -1));
+  g_assert_true (rv_sheet_set_cell (sheet, 1, 0, RV_CELL_TEXT, FALSE, "Nombre", -1));
+  g_assert_true (rv_sheet_set_cell (sheet, 1, 1, RV_CELL_TEXT, FALSE, "RUC", -1));
+  g_assert_true (rv_sheet_set_cell (sheet, 2, 0, RV_CELL_TEXT, FALSE, "Uno", -1));
+  g_assert_true (rv_sheet_set_cell (sheet, 2, 1, RV_CELL_TEXT, FALSE, "20131312955", -1));
+  /* Row 3 is blank; row 4 has a name and no RUC; row 5 a RUC only. */
+  g_assert_true (rv_sheet_set_cell (sheet, 4, 0, RV_CELL_TEXT, FALSE, "Dos", -1));
+  g_assert_true (rv_sheet_set_cell (sheet, 5, 1, RV_CELL_NUMBER, FALSE, "20100047218", -1));
+
+  g_assert_false (rv_sheet_row_is_blank (sheet, 2));
+  g_assert_true (rv_sheet_row_is_blank (sheet, 3));
+  g_assert_false (rv_sheet_row_is_blank (sheet, 4));
+  g_assert_true (rv_sheet_row_is_blank (sheet, 99));
+
+  values = rv_sheet_dup_column_values (sheet, 2, 1, &n_values);
+  g_assert_cmpuint (values->len, ==, 6);
+  g_assert_cmpuint (n_values, ==, 3);
+  g_assert_null (g_ptr_array_index (values, 0));
+  g_assert_null (g_ptr_array_index (values, 1));
+  g_assert_cmpstr (g_ptr_array_index (values, 2), ==, "20131312955");
+  g_assert_null (g_ptr_array_index (values, 3));
+  g_assert_cmpstr (g_ptr_array_index (values, 4), ==, "");
+  g_assert_cmpstr (g_ptr_array_index (values, 5), ==, "20100047218");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -378,6 +412,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/sheet/cells", test_cells);
+  g_test_add_func ("/sheet/column-values", test_column_values);
   g_test_add_func ("/sheet/limits", test_limits);
   g_test_add_func ("/sheet/compact", test_compact);
   g_test_add_func ("/sheet/column-letters", test_column_letters);

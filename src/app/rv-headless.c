@@ -345,42 +345,6 @@ check_output (const char  *input,
 }
 
 static char *
-file_sha256 (const char  *path,
-             GError     **error)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GInputStream) stream = NULL;
-  g_autofree guchar *buffer = g_malloc (64 * 1024);
-  gssize n;
-
-  stream = G_INPUT_STREAM (g_file_read (file, NULL, error));
-  if (stream == NULL)
-    return NULL;
-  while ((n = g_input_stream_read (stream, buffer, 64 * 1024, NULL, error)) > 0)
-    g_checksum_update (checksum, buffer, n);
-  if (n < 0)
-    return NULL;
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
-static gboolean
-row_is_blank (RvSheet *sheet,
-              guint    row)
-{
-  guint n_columns = rv_sheet_get_n_columns (sheet);
-
-  for (guint c = 0; c < n_columns; c++)
-    {
-      RvCell cell;
-
-      if (rv_sheet_get_cell (sheet, row, c, &cell) && cell.kind != RV_CELL_EMPTY)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static char *
 get_token (const RvHeadlessOptions  *options,
            GError                  **error)
 {
@@ -618,7 +582,11 @@ rv_headless_run (const RvHeadlessOptions *options)
       return RV_EXIT_FAILURE;
     }
 
-  sha256 = file_sha256 (options->input, &error);
+  {
+    g_autoptr(GFile) input = g_file_new_for_commandline_arg (options->input);
+
+    sha256 = rv_sheet_file_sha256 (input, NULL, &error);
+  }
   if (sha256 == NULL)
     {
       print_message (run.progress, "error", error->message);
@@ -641,20 +609,7 @@ rv_headless_run (const RvHeadlessOptions *options)
     rv_batch_set_max_age (batch, settings.max_age_found, settings.max_age_not_found);
 
   /* One value per row of the sheet: none above the data and for blank rows. */
-  values = g_ptr_array_new_full (n_rows, NULL);
-  for (guint r = 0; r < n_rows; r++)
-    {
-      const char *value = NULL;
-
-      if (r >= first_row && !row_is_blank (sheet, r))
-        {
-          value = rv_sheet_get_text (sheet, r, column);
-          if (value == NULL)
-            value = "";
-          n_values++;
-        }
-      g_ptr_array_add (values, (gpointer) value);
-    }
+  values = rv_sheet_dup_column_values (sheet, first_row, column, &n_values);
   rv_batch_add_rows (batch, (const char * const *) values->pdata, values->len);
 
   basename = g_path_get_basename (options->input);

@@ -215,49 +215,26 @@ current_guess (RvSession *self)
   return guess;
 }
 
-static gboolean
-row_is_blank (RvSheet *sheet,
-              guint    row)
-{
-  guint n_columns = rv_sheet_get_n_columns (sheet);
-
-  for (guint c = 0; c < n_columns; c++)
-    {
-      RvCell cell;
-
-      if (rv_sheet_get_cell (sheet, row, c, &cell) && cell.kind != RV_CELL_EMPTY)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* A batch of the rows of the chosen sheet and column, as --headless builds it: one value
  * per row under the header, none for blank rows; the user's corrections on top. */
 static RvBatch *
 new_batch (RvSession *self)
 {
-  RvSheet *sheet = current_sheet (self);
   RvColumnGuess *guess = current_guess (self);
-  guint n_rows = rv_sheet_get_n_rows (sheet);
-  guint first_row = rv_column_guess_get_first_row (guess);
-  g_autoptr(GPtrArray) values = g_ptr_array_new_full (n_rows, NULL);
+  g_autoptr(GPtrArray) values = NULL;
   RvBatch *batch = rv_batch_new (self->store);
+  GHashTableIter iter;
+  gpointer row, value;
 
-  self->n_values = 0;
-  for (guint r = 0; r < n_rows; r++)
+  values = rv_sheet_dup_column_values (current_sheet (self), rv_column_guess_get_first_row (guess),
+                                       (guint) self->column, &self->n_values);
+  g_hash_table_iter_init (&iter, self->overrides);
+  while (g_hash_table_iter_next (&iter, &row, &value))
     {
-      const char *value = NULL;
+      guint r = GPOINTER_TO_UINT (row);
 
-      if (r >= first_row && !row_is_blank (sheet, r))
-        {
-          value = g_hash_table_lookup (self->overrides, GUINT_TO_POINTER (r));
-          if (value == NULL)
-            value = rv_sheet_get_text (sheet, r, (guint) self->column);
-          if (value == NULL)
-            value = "";
-          self->n_values++;
-        }
-      g_ptr_array_add (values, (gpointer) value);
+      if (r < values->len && g_ptr_array_index (values, r) != NULL)
+        g_ptr_array_index (values, r) = value;
     }
   rv_batch_add_rows (batch, (const char * const *) values->pdata, values->len);
 
@@ -423,26 +400,13 @@ hash_file_thread (GTask        *task,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GInputStream) stream = NULL;
-  g_autofree guchar *buffer = g_malloc (64 * 1024);
   GError *error = NULL;
-  gssize n;
+  char *sha256 = rv_sheet_file_sha256 (G_FILE (task_data), cancellable, &error);
 
-  stream = G_INPUT_STREAM (g_file_read (G_FILE (task_data), cancellable, &error));
-  if (stream == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  while ((n = g_input_stream_read (stream, buffer, 64 * 1024, cancellable, &error)) > 0)
-    g_checksum_update (checksum, buffer, n);
-  if (n < 0)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, g_strdup (g_checksum_get_string (checksum)), g_free);
+  if (sha256 == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, sha256, g_free);
 }
 
 static void

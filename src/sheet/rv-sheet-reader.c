@@ -552,3 +552,36 @@ rv_sheet_read_file_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * rv_sheet_file_sha256:
+ * @file: an input file
+ * @cancellable: (nullable): a #GCancellable
+ * @error: a location for a #GError, or %NULL
+ *
+ * The SHA-256 of @file, for an export's summary and the run's record: it says which
+ * version of the file the verdicts are about. Blocks: call it in a worker for the window.
+ *
+ * Returns: (transfer full) (nullable): the checksum in lowercase hexadecimal
+ */
+char *
+rv_sheet_file_sha256 (GFile         *file,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autofree guchar *buffer = g_malloc (64 * 1024);
+  gssize n;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  stream = G_INPUT_STREAM (g_file_read (file, cancellable, error));
+  if (stream == NULL)
+    return NULL;
+  while ((n = g_input_stream_read (stream, buffer, 64 * 1024, cancellable, error)) > 0)
+    g_checksum_update (checksum, buffer, n);
+  if (n < 0)
+    return NULL;
+  return g_strdup (g_checksum_get_string (checksum));
+}

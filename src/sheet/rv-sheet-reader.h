@@ -51,5 +51,8 @@ void          rv_sheet_read_file_async   (const char           *path,
                                           gpointer              user_data);
 RvWorkbook   *rv_sheet_read_file_finish  (GAsyncResult         *result,
                                           GError              **error);
+char         *rv_sheet_file_sha256       (GFile                *file,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
 
 G_END_DECLS

@@ -345,6 +345,75 @@ rv_sheet_set_cell (RvSheet    *self,
 }
 
 /**
+ * rv_sheet_row_is_blank:
+ * @self: a #RvSheet
+ * @row: a row, from 0
+ *
+ * Returns: whether no cell of @row holds anything
+ */
+gboolean
+rv_sheet_row_is_blank (RvSheet *self,
+                       guint    row)
+{
+  g_return_val_if_fail (RV_IS_SHEET (self), TRUE);
+
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      RvCell cell;
+
+      if (rv_sheet_get_cell (self, row, c, &cell) && cell.kind != RV_CELL_EMPTY)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * rv_sheet_dup_column_values:
+ * @self: a #RvSheet
+ * @first_row: the first row of data (under the header)
+ * @column: the column of the values
+ * @n_values: (out) (optional): how many rows have a value
+ *
+ * The values a run checks, one per row of the sheet: %NULL above @first_row and for
+ * blank rows (they are not data), the cell's text otherwise ("" for an empty cell in a
+ * row that holds something else).
+ *
+ * Returns: (transfer container) (element-type utf8): the values, owned by @self
+ */
+GPtrArray *
+rv_sheet_dup_column_values (RvSheet *self,
+                            guint    first_row,
+                            guint    column,
+                            guint   *n_values)
+{
+  guint n_rows;
+  GPtrArray *values;
+  guint n = 0;
+
+  g_return_val_if_fail (RV_IS_SHEET (self), NULL);
+
+  n_rows = rv_sheet_get_n_rows (self);
+  values = g_ptr_array_new_full (n_rows, NULL);
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const char *value = NULL;
+
+      if (r >= first_row && !rv_sheet_row_is_blank (self, r))
+        {
+          value = rv_sheet_get_text (self, r, column);
+          if (value == NULL)
+            value = "";
+          n++;
+        }
+      g_ptr_array_add (values, (gpointer) value);
+    }
+
+  if (n_values != NULL)
+    *n_values = n;
+  return values;
+}
+
+/**
  * rv_sheet_column_letter:
  * @column: a column, from 0
  *

@@ -89,6 +89,12 @@ gboolean    rv_sheet_set_cell          (RvSheet     *self,
                                         gssize       length);
 guint64     rv_sheet_get_n_cells       (RvSheet     *self);
 gsize       rv_sheet_get_memory_size   (RvSheet     *self);
+gboolean    rv_sheet_row_is_blank      (RvSheet     *self,
+                                        guint        row);
+GPtrArray  *rv_sheet_dup_column_values (RvSheet     *self,
+                                        guint        first_row,
+                                        guint        column,
+                                        guint       *n_values);
 char       *rv_sheet_column_letter     (guint        column);
 gboolean    rv_sheet_parse_column      (const char  *letters,
                                         guint       *column);
