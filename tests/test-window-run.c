@@ -1572,6 +1572,32 @@ test_apply_suggestion (Fixture       *fixture,
                     ==, 0);
 }
 
+/* The pre-flight estimate: paced by the rate limit (APIMIGO's 600 a minute when the
+ * preferences leave it to the provider) or by the requests in flight, whichever is slower. */
+static void
+test_estimate (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *path = write_rucs_csv (fixture, "estimate.csv", 300, 300);
+  const RvPreflight *preflight;
+
+  g_settings_set_uint (fixture->settings, "rate", 0);
+  open_path (fixture, path);
+  preflight = rv_session_get_preflight (fixture->session);
+  g_assert_cmpuint (preflight->to_look_up, ==, 300);
+  /* 300 at 10 a second. */
+  g_assert_cmpuint (preflight->seconds, ==, 30);
+  g_assert_true (window_shows (fixture, "300 to look up (about 30 s)"));
+
+  /* 300 a minute: five a second, a minute for 300. */
+  activate (fixture, "win.close-file", NULL);
+  g_settings_set_uint (fixture->settings, "rate", 300);
+  open_path (fixture, path);
+  g_assert_cmpuint (rv_session_get_preflight (fixture->session)->seconds, ==, 60);
+  g_assert_true (window_shows (fixture, "300 to look up (about 1 min)"));
+  g_assert_cmpuint (mock_requests (fixture), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1616,6 +1642,7 @@ main (int   argc,
   ADD ("/window-run/search-and-filter", test_search_and_filter);
   ADD ("/window-run/dark", test_dark);
   ADD ("/window-run/apply-suggestion", test_apply_suggestion);
+  ADD ("/window-run/estimate", test_estimate);
 #undef ADD
   g_test_add_func ("/window-run/spanish", test_spanish);
 

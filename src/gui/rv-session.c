@@ -26,6 +26,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rv-migo-provider.h"
 #include "rv-provider-config.h"
 #include "rv-sheet-reader.h"
 
@@ -288,9 +289,10 @@ on_counted_cb (GObject      *object,
   if (self->preflight.to_look_up > 0 && rv_provider_config_uses_api (self->config))
     {
       double per_second = self->config->concurrency / ESTIMATED_LATENCY_S;
+      guint rate = self->config->rate > 0 ? self->config->rate : RV_MIGO_DEFAULT_RATE;
 
-      if (self->config->rate > 0)
-        per_second = MIN (per_second, self->config->rate / 60.0);
+      /* The run is paced by the rate limit, or by the requests in flight. */
+      per_second = MIN (per_second, rate / 60.0);
       self->preflight.seconds = (guint) MAX (1.0, self->preflight.to_look_up / per_second + 0.5);
     }
   self->preflight.counted = TRUE;

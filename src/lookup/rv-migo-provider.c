@@ -68,7 +68,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (RvMigoProvider, rv_migo_provider, G_TYPE_OBJECT,
 /* A polite default: APIMIGO's plans allow different rates (and some a monthly quota
  * only). Users on a larger plan raise it with --rate; a 429 answer slows a run anyway.
  */
-#define DEFAULT_RATE_PER_MINUTE 600
+#define DEFAULT_RATE_PER_MINUTE RV_MIGO_DEFAULT_RATE
 
 #define IDLE_TIMEOUT_SECONDS 60
 

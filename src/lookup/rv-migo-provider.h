@@ -26,6 +26,9 @@
 
 G_BEGIN_DECLS
 
+/* Requests per minute when the settings leave the rate to the provider (0). */
+#define RV_MIGO_DEFAULT_RATE 600
+
 #define RV_MIGO_DEFAULT_BASE_URL "https://api.migo.pe"
 
 #define RV_TYPE_MIGO_PROVIDER (rv_migo_provider_get_type ())
