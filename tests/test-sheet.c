@@ -405,6 +405,24 @@ test_column_values (void)
   g_assert_cmpstr (g_ptr_array_index (values, 5), ==, "20100047218");
 }
 
+/* "B · RUC": the letters and the header's title; the letters alone without one. */
+static void
+test_column_label (void)
+{
+  g_autoptr(RvSheet) sheet = rv_sheet_new ("Hoja1");
+  g_autofree char *with_title = NULL;
+  g_autofree char *empty_title = NULL;
+  g_autofree char *no_header = NULL;
+
+  g_assert_true (rv_sheet_set_cell (sheet, 1, 1, RV_CELL_TEXT, FALSE, "RUC", -1));
+  with_title = rv_sheet_dup_column_label (sheet, 1, 1);
+  empty_title = rv_sheet_dup_column_label (sheet, 1, 27);
+  no_header = rv_sheet_dup_column_label (sheet, -1, 1);
+  g_assert_cmpstr (with_title, ==, "B · RUC");
+  g_assert_cmpstr (empty_title, ==, "AB");
+  g_assert_cmpstr (no_header, ==, "B");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -413,6 +431,7 @@ main (int   argc,
 
   g_test_add_func ("/sheet/cells", test_cells);
   g_test_add_func ("/sheet/column-values", test_column_values);
+  g_test_add_func ("/sheet/column-label", test_column_label);
   g_test_add_func ("/sheet/limits", test_limits);
   g_test_add_func ("/sheet/compact", test_compact);
   g_test_add_func ("/sheet/column-letters", test_column_letters);

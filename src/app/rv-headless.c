@@ -371,20 +371,6 @@ get_token (const RvHeadlessOptions  *options,
   return NULL;
 }
 
-/* "B · RUC": the column's letter and its title. */
-static char *
-describe_column (RvSheet *sheet,
-                 int      header_row,
-                 guint    column)
-{
-  g_autofree char *letter = rv_sheet_column_letter (column);
-  const char *title = header_row >= 0 ? rv_sheet_get_text (sheet, header_row, column) : "";
-
-  if (title[0] == 0)
-    return g_steal_pointer (&letter);
-  return g_strdup_printf ("%s · %s", letter, title);
-}
-
 static void
 print_summary (Run              *run,
                const RvRun      *record,
@@ -675,7 +661,7 @@ rv_headless_run (const RvHeadlessOptions *options)
   results = g_ptr_array_new_full (n_rows, NULL);
   for (guint r = 0; r < n_rows; r++)
     g_ptr_array_add (results, rv_batch_get_row_result (batch, r));
-  column_text = describe_column (sheet, header_row, column);
+  column_text = rv_sheet_dup_column_label (sheet, header_row, column);
   input_display = g_filename_display_basename (options->input);
   summary.file_name = input_display;
   summary.file_sha256 = sha256;

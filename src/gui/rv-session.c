@@ -830,21 +830,11 @@ char *
 rv_session_dup_column_label (RvSession *self,
                              guint      column)
 {
-  g_autofree char *letter = NULL;
-  RvColumnGuess *guess;
-  int header_row;
-  const char *title;
-
   g_return_val_if_fail (RV_IS_SESSION (self), NULL);
   g_return_val_if_fail (self->workbook != NULL, NULL);
 
-  guess = current_guess (self);
-  letter = rv_sheet_column_letter (column);
-  header_row = rv_column_guess_get_header_row (guess);
-  title = header_row >= 0 ? rv_sheet_get_text (current_sheet (self), header_row, column) : NULL;
-  if (title == NULL || title[0] == 0)
-    return g_steal_pointer (&letter);
-  return g_strdup_printf ("%s · %s", letter, title);
+  return rv_sheet_dup_column_label (current_sheet (self),
+                                    rv_column_guess_get_header_row (current_guess (self)), column);
 }
 
 /**

@@ -414,6 +414,31 @@ rv_sheet_dup_column_values (RvSheet *self,
 }
 
 /**
+ * rv_sheet_dup_column_label:
+ * @self: a #RvSheet
+ * @header_row: the header row, or -1 for none
+ * @column: a column, from 0
+ *
+ * Returns: (transfer full): "B · RUC": the column's letters and its title, or the letters
+ *   alone when it has none
+ */
+char *
+rv_sheet_dup_column_label (RvSheet *self,
+                           int      header_row,
+                           guint    column)
+{
+  g_autofree char *letter = rv_sheet_column_letter (column);
+  const char *title;
+
+  g_return_val_if_fail (RV_IS_SHEET (self), NULL);
+
+  title = header_row >= 0 ? rv_sheet_get_text (self, (guint) header_row, column) : NULL;
+  if (title == NULL || title[0] == 0)
+    return g_steal_pointer (&letter);
+  return g_strdup_printf ("%s · %s", letter, title);
+}
+
+/**
  * rv_sheet_column_letter:
  * @column: a column, from 0
  *

@@ -96,6 +96,9 @@ GPtrArray  *rv_sheet_dup_column_values (RvSheet     *self,
                                         guint        column,
                                         guint       *n_values);
 char       *rv_sheet_column_letter     (guint        column);
+char       *rv_sheet_dup_column_label  (RvSheet     *self,
+                                        int          header_row,
+                                        guint        column);
 gboolean    rv_sheet_parse_column      (const char  *letters,
                                         guint       *column);
 
