@@ -379,21 +379,13 @@ static void
 choose_sheet (RvSession *self)
 {
   guint n_sheets = rv_workbook_get_n_sheets (self->workbook);
+  RvColumnGuess *guess;
 
   self->guesses = g_ptr_array_new_full (n_sheets, guess_free);
   g_ptr_array_set_size (self->guesses, n_sheets);
-  self->sheet = 0;
-  self->column = -1;
-
-  for (guint i = 0; i < n_sheets; i++)
-    {
-      self->sheet = i;
-      if (rv_column_guess_get_ruc_column (current_guess (self)) >= 0)
-        break;
-    }
-  if (rv_column_guess_get_ruc_column (current_guess (self)) < 0)
-    self->sheet = 0;
-  self->column = rv_column_guess_get_ruc_column (current_guess (self));
+  guess = rv_column_detect_first_sheet (self->workbook, &self->sheet);
+  g_ptr_array_index (self->guesses, self->sheet) = guess;
+  self->column = rv_column_guess_get_ruc_column (guess);
 }
 
 static void

@@ -735,6 +735,45 @@ describe_candidates (RvColumnGuess *self)
 }
 
 /**
+ * rv_column_detect_first_sheet:
+ * @workbook: a workbook with at least one sheet
+ * @sheet: (out) (optional): the chosen sheet's index, from 0
+ *
+ * Chooses the sheet a run uses when none is named: the first one with a RUC column, or
+ * the first one when no sheet has any.
+ *
+ * Returns: (transfer full): the chosen sheet's guess
+ */
+RvColumnGuess *
+rv_column_detect_first_sheet (RvWorkbook *workbook,
+                              guint      *sheet)
+{
+  guint n_sheets;
+
+  g_return_val_if_fail (RV_IS_WORKBOOK (workbook), NULL);
+
+  n_sheets = rv_workbook_get_n_sheets (workbook);
+  g_return_val_if_fail (n_sheets > 0, NULL);
+
+  for (guint i = 0; i < n_sheets; i++)
+    {
+      RvColumnGuess *guess = rv_column_detect (rv_workbook_get_sheet (workbook, i));
+
+      if (rv_column_guess_get_ruc_column (guess) >= 0)
+        {
+          if (sheet != NULL)
+            *sheet = i;
+          return guess;
+        }
+      rv_column_guess_unref (guess);
+    }
+
+  if (sheet != NULL)
+    *sheet = 0;
+  return rv_column_detect (rv_workbook_get_sheet (workbook, 0));
+}
+
+/**
  * rv_column_detect_workbook:
  * @workbook: a workbook
  * @sheet_spec: (nullable): the sheet's name or number (from 1), as `--sheet`; %NULL for
@@ -773,20 +812,8 @@ rv_column_detect_workbook (RvWorkbook  *workbook,
     }
   else
     {
-      /* The first sheet with a RUC column; with none, the first sheet (for the message). */
-      for (guint i = 0; i < rv_workbook_get_n_sheets (workbook); i++)
-        {
-          g_autoptr(RvColumnGuess) g = rv_column_detect (rv_workbook_get_sheet (workbook, i));
-
-          if (guess == NULL || (rv_column_guess_get_ruc_column (guess) < 0 &&
-                                rv_column_guess_get_ruc_column (g) >= 0))
-            {
-              g_clear_pointer (&guess, rv_column_guess_unref);
-              guess = g_steal_pointer (&g);
-            }
-          if (rv_column_guess_get_ruc_column (guess) >= 0)
-            break;
-        }
+      /* With no RUC column anywhere, the first sheet's guess says so in the message. */
+      guess = rv_column_detect_first_sheet (workbook, NULL);
     }
 
   if (column_spec != NULL)

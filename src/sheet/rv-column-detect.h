@@ -68,6 +68,8 @@ gboolean                  rv_column_guess_set_column      (RvColumnGuess  *self,
                                                            const char     *spec,
                                                            const char     *file_name,
                                                            GError        **error);
+RvColumnGuess            *rv_column_detect_first_sheet    (RvWorkbook     *workbook,
+                                                           guint          *sheet);
 RvColumnGuess            *rv_column_detect_workbook       (RvWorkbook     *workbook,
                                                            const char     *sheet_spec,
                                                            const char     *column_spec,
