@@ -1827,6 +1827,35 @@ state_notify_cb (RvBatch    *batch,
     }
 }
 
+/* The record of a run takes its counts from the batch's progress. */
+static void
+test_fill_run (void)
+{
+  g_autoptr(FakeProvider) fake = fake_new ("fake", 2, 4);
+  g_autoptr(RvBatch) batch = new_batch (NULL, fake);
+  g_auto(GStrv) rucs = make_rucs (5, 2300);
+  const RvBatchProgress *p;
+  RvRun record = { .id = 7, .total = 99, };
+  RunResult r;
+
+  fake_plan (fake, rucs[0], FAKE_NOT_FOUND, G_MAXUINT, FAKE_NOT_FOUND);
+  add_values (batch, (const char * const *) rucs);
+  start_run (batch, NULL, &r);
+  SPIN_UNTIL (r.done, "the run");
+
+  rv_batch_fill_run (batch, &record);
+  p = rv_batch_get_progress (batch);
+  g_assert_cmpuint (record.unique, ==, 5);
+  g_assert_cmpuint (record.counts[RV_VERDICT_VALID], ==, 4);
+  g_assert_cmpuint (record.counts[RV_VERDICT_NOT_FOUND], ==, 1);
+  g_assert_cmpmem (record.counts, sizeof record.counts, p->counts, sizeof p->counts);
+  g_assert_cmpuint (record.requests, ==, 5);
+  g_assert_cmpuint (record.cache_hits, ==, p->cache_hits);
+  /* What the caller knows is left alone. */
+  g_assert_cmpint (record.id, ==, 7);
+  g_assert_cmpuint (record.total, ==, 99);
+}
+
 /* A few RUCs the provider always fails on are not an outage: the run ends with them
  * pending, without the breaker tripping. */
 static void
@@ -3295,6 +3324,7 @@ main (int   argc,
   g_test_add_func ("/batch/rate-limited", test_rate_limited);
   g_test_add_func ("/batch/bad-format", test_bad_format);
   g_test_add ("/batch/auth", Fixture, NULL, fixture_setup, test_auth, fixture_teardown);
+  g_test_add_func ("/batch/fill-run", test_fill_run);
   g_test_add_func ("/batch/breaker-few-bad", test_breaker_few_bad);
   g_test_add_func ("/batch/breaker", test_breaker);
   g_test_add ("/batch/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);

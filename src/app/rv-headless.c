@@ -629,17 +629,10 @@ rv_headless_run (const RvHeadlessOptions *options)
   g_signal_handlers_disconnect_by_data (batch, &run);
   clear_live_line (&run);
 
-  {
-    const RvBatchProgress *p = rv_batch_get_progress (batch);
-
-    record.id = run_id;
-    record.total = n_values;
-    record.unique = p->unique;
-    memcpy (record.counts, p->counts, sizeof record.counts);
-    record.cache_hits = p->cache_hits;
-    record.requests = p->requests;
-    record.status = RV_RUN_FINISHED;
-  }
+  record.id = run_id;
+  record.total = n_values;
+  rv_batch_fill_run (batch, &record);
+  record.status = RV_RUN_FINISHED;
 
   if (run.error != NULL && !g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

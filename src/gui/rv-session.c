@@ -153,7 +153,6 @@ static void
 finish_run_record (RvSession   *self,
                    RvRunStatus  status)
 {
-  const RvBatchProgress *p = rv_batch_get_progress (self->batch);
   g_autoptr(GError) error = NULL;
   RvRun record = { 0 };
 
@@ -162,10 +161,7 @@ finish_run_record (RvSession   *self,
 
   record.id = self->run_id;
   record.total = self->n_values;
-  record.unique = p->unique;
-  memcpy (record.counts, p->counts, sizeof record.counts);
-  record.cache_hits = p->cache_hits;
-  record.requests = p->requests;
+  rv_batch_fill_run (self->batch, &record);
   record.status = status;
   if (!rv_store_finish_run (self->store, &record, &error))
     g_debug ("Could not record the end of the run: %s", error->message);

@@ -2869,6 +2869,27 @@ rv_batch_count_cached_finish (RvBatch       *self,
 }
 
 /**
+ * rv_batch_fill_run:
+ * @self: a #RvBatch
+ * @record: the record of a run in the store
+ *
+ * Sets @record's counts (distinct values, verdicts, answers from the database,
+ * requests) from the progress of the current (or last) run, for rv_store_finish_run().
+ */
+void
+rv_batch_fill_run (RvBatch *self,
+                   RvRun   *record)
+{
+  g_return_if_fail (RV_IS_BATCH (self));
+  g_return_if_fail (record != NULL);
+
+  record->unique = self->progress.unique;
+  memcpy (record->counts, self->progress.counts, sizeof record->counts);
+  record->cache_hits = self->progress.cache_hits;
+  record->requests = self->progress.requests;
+}
+
+/**
  * rv_batch_get_progress:
  * @self: a #RvBatch
  *

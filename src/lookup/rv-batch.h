@@ -139,6 +139,8 @@ void                   rv_batch_resume                (RvBatch              *sel
 RvBatchState           rv_batch_get_state             (RvBatch              *self);
 const GError          *rv_batch_get_last_error        (RvBatch              *self);
 const RvBatchProgress *rv_batch_get_progress          (RvBatch              *self);
+void                   rv_batch_fill_run              (RvBatch              *self,
+                                                       RvRun                *record);
 void                   rv_batch_count_cached_async    (RvBatch              *self,
                                                        GCancellable         *cancellable,
                                                        GAsyncReadyCallback   callback,
