@@ -28,6 +28,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rv-dark-style.h"
 #include "rv-ruc.h"
 
 /*
@@ -450,15 +451,6 @@ update_shown (RvResultsView *self)
   empty = self->rows != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->rows)) > 0 &&
           g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0;
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "table");
-}
-
-static void
-update_dark (RvResultsView *self)
-{
-  if (adw_style_manager_get_dark (adw_style_manager_get_default ()))
-    gtk_widget_add_css_class (GTK_WIDGET (self), "dark");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "dark");
 }
 
 static void
@@ -976,9 +968,7 @@ rv_results_view_init (RvResultsView *self)
   setup_columns (self);
   setup_details (self);
 
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (update_dark), self, G_CONNECT_SWAPPED);
-  update_dark (self);
+  rv_follow_dark_style (GTK_WIDGET (self));
 }
 
 /**

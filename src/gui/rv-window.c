@@ -26,6 +26,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rv-dark-style.h"
 #include "rv-export-dialog.h"
 #include "rv-provider.h"
 #include "rv-quick-lookup.h"
@@ -1015,17 +1016,6 @@ update_state (RvWindow *self)
   update_actions (self);
 }
 
-/* The verdicts' pills of the counters have dark colours under .dark (style.css), as the
- * table's have: GTK 4.8's CSS cannot ask for the dark style itself. */
-static void
-update_dark (RvWindow *self)
-{
-  if (adw_style_manager_get_dark (adw_style_manager_get_default ()))
-    gtk_widget_add_css_class (GTK_WIDGET (self->counters_box), "dark");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->counters_box), "dark");
-}
-
 static void
 on_session_state_cb (RvWindow *self)
 {
@@ -1522,9 +1512,7 @@ rv_window_constructed (GObject *object)
     gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
   }
 
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (update_dark), self, G_CONNECT_SWAPPED);
-  update_dark (self);
+  rv_follow_dark_style (GTK_WIDGET (self->counters_box));
 
   update_state (self);
 
