@@ -186,16 +186,35 @@ rv_provider_config_same_source (const RvProviderConfig *a,
 }
 
 /**
+ * rv_provider_config_apply_limits:
+ * @config: a configuration
+ * @batch: a batch
+ *
+ * Sets @batch's requests in flight, rate and cache ages; its sources stay as they are (a
+ * batch set up with another configuration of the same source, rv_provider_config_same_source()).
+ */
+void
+rv_provider_config_apply_limits (const RvProviderConfig *config,
+                                 RvBatch                *batch)
+{
+  g_return_if_fail (config != NULL);
+  g_return_if_fail (RV_IS_BATCH (batch));
+
+  rv_batch_set_concurrency (batch, config->concurrency);
+  rv_batch_set_rate (batch, config->rate);
+  rv_batch_set_max_age (batch, config->max_age_found, config->max_age_not_found);
+}
+
+/**
  * rv_provider_config_apply:
  * @config: a configuration
- * @batch: a batch that has no provider yet, or one set up with the same source
- *   (rv_provider_config_same_source()): then only the limits are set again
+ * @batch: a batch that has no source yet
  * @error: %G_IO_ERROR_NOT_INITIALIZED when APIMIGO is asked for without a token
  *
  * Sets @batch's sources and limits. Without a token, "auto" checks offline, and the
  * values that are not in the database stay pending with a reason that says why.
  *
- * Returns: %TRUE, or %FALSE with @error set
+ * Returns: %TRUE, or %FALSE with @error set and @batch unchanged
  */
 gboolean
 rv_provider_config_apply (const RvProviderConfig  *config,
@@ -212,28 +231,21 @@ rv_provider_config_apply (const RvProviderConfig  *config,
       return FALSE;
     }
 
-  if (g_object_get_data (G_OBJECT (batch), "rv-provider-config-set") == NULL)
+  if (g_str_equal (config->provider_id, "offline"))
+    rv_batch_set_offline_reason (batch,
+                                 _("Not checked online: lookups are turned off in Preferences"));
+  else if (config->token == NULL)
+    rv_batch_set_offline_reason (batch,
+                                 _("Not checked online: no API token is configured (add it in Preferences)"));
+  else
     {
-      if (g_str_equal (config->provider_id, "offline"))
-        rv_batch_set_offline_reason (batch,
-                                     _("Not checked online: lookups are turned off in Preferences"));
-      else if (config->token == NULL)
-        rv_batch_set_offline_reason (batch,
-                                     _("Not checked online: no API token is configured (add it in Preferences)"));
-      else
-        {
-          g_autoptr(RvMigoProvider) migo = NULL;
+      g_autoptr(RvMigoProvider) migo = NULL;
 
-          migo = rv_migo_provider_new (config->base_url, config->token, config->concurrency,
-                                       config->timeout);
-          rv_batch_add_provider (batch, RV_PROVIDER (migo));
-        }
-      g_object_set_data (G_OBJECT (batch), "rv-provider-config-set", GINT_TO_POINTER (TRUE));
+      migo = rv_migo_provider_new (config->base_url, config->token, config->concurrency,
+                                   config->timeout);
+      rv_batch_add_provider (batch, RV_PROVIDER (migo));
     }
 
-  rv_batch_set_concurrency (batch, config->concurrency);
-  rv_batch_set_rate (batch, config->rate);
-  rv_batch_set_max_age (batch, config->max_age_found, config->max_age_not_found);
-
+  rv_provider_config_apply_limits (config, batch);
   return TRUE;
 }

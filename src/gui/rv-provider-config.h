@@ -64,6 +64,8 @@ gboolean          rv_provider_config_same_source  (const RvProviderConfig *a,
 gboolean          rv_provider_config_apply        (const RvProviderConfig *config,
                                                    RvBatch              *batch,
                                                    GError              **error);
+void              rv_provider_config_apply_limits (const RvProviderConfig *config,
+                                                   RvBatch              *batch);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RvProviderConfig, rv_provider_config_free)
 

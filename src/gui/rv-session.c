@@ -308,11 +308,12 @@ on_preview_config_cb (GObject      *object,
   if (config == NULL || self->batch == NULL || self->state != RV_SESSION_STATE_PREVIEW)
     return;
 
-  /* "migo" without a token is said when the run is asked for; the count needs no source. */
+  /* "migo" without a token is said when the run is asked for; the count needs no source,
+   * only the cache ages. */
   if (rv_provider_config_apply (config, self->batch, NULL))
     self->config = g_steal_pointer (&config);
   else
-    rv_batch_set_max_age (self->batch, config->max_age_found, config->max_age_not_found);
+    rv_provider_config_apply_limits (config, self->batch);
 
   rv_batch_count_cached_async (self->batch, self->cancellable, on_counted_cb,
                                g_object_ref (self));
@@ -528,7 +529,9 @@ on_run_config_cb (GObject      *object,
       update_preflight_counts (self);
     }
 
-  if (!rv_provider_config_apply (config, self->batch, &error))
+  if (self->config != NULL)
+    rv_provider_config_apply_limits (config, self->batch);
+  else if (!rv_provider_config_apply (config, self->batch, &error))
     {
       g_clear_object (&self->run_cancellable);
       set_state (self, RV_SESSION_STATE_DONE);
