@@ -1598,6 +1598,30 @@ test_estimate (Fixture       *fixture,
   g_assert_cmpuint (mock_requests (fixture), ==, 0);
 }
 
+/* APIMIGO chosen in the preferences without a token: the preview says what cannot be
+ * looked up, and Check says why, without asking anything. */
+static void
+test_migo_without_token (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *path = write_rucs_csv (fixture, "sin-token.csv", 400, 10);
+  const RvPreflight *preflight;
+
+  g_unsetenv ("RUC_VALIDATOR_TOKEN");
+  g_settings_set_string (fixture->settings, "provider", "migo");
+  open_path (fixture, path);
+  preflight = rv_session_get_preflight (fixture->session);
+  g_assert_cmpuint (preflight->to_look_up, ==, 10);
+  g_assert_cmpuint (preflight->seconds, ==, 0);
+  g_assert_true (window_shows (fixture, "10 cannot be looked up online (see Preferences)"));
+
+  activate (fixture, "win.start", NULL);
+  RV_TEST_WAIT_FOR (rv_session_get_state (fixture->session) == RV_SESSION_STATE_DONE);
+  RV_TEST_WAIT_FOR (window_shows (fixture, "APIMIGO needs an API token"));
+  g_assert_cmpuint (mock_requests (fixture), ==, 0);
+  g_setenv ("RUC_VALIDATOR_TOKEN", GOOD_TOKEN, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1643,6 +1667,7 @@ main (int   argc,
   ADD ("/window-run/dark", test_dark);
   ADD ("/window-run/apply-suggestion", test_apply_suggestion);
   ADD ("/window-run/estimate", test_estimate);
+  ADD ("/window-run/migo-without-token", test_migo_without_token);
 #undef ADD
   g_test_add_func ("/window-run/spanish", test_spanish);
 

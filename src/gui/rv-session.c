@@ -282,7 +282,9 @@ on_counted_cb (GObject      *object,
   self->preflight.cached = MIN (n_cached, undecided);
   self->preflight.to_look_up = undecided - self->preflight.cached;
   self->preflight.seconds = 0;
-  if (self->preflight.to_look_up > 0 && rv_provider_config_uses_api (self->config))
+  /* No configuration: APIMIGO is asked for without a token, and nothing is looked up. */
+  if (self->preflight.to_look_up > 0 && self->config != NULL &&
+      rv_provider_config_uses_api (self->config))
     {
       double per_second = self->config->concurrency / ESTIMATED_LATENCY_S;
       guint rate = self->config->rate > 0 ? self->config->rate : RV_MIGO_DEFAULT_RATE;
